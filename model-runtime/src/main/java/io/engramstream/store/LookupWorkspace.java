@@ -1,5 +1,6 @@
 package io.engramstream.store;
 
+import io.engramstream.snapshot.Tier;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

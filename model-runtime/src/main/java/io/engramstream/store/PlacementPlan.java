@@ -1,5 +1,6 @@
 package io.engramstream.store;
 
+import io.engramstream.snapshot.Tier;
 import java.util.Arrays;
 import java.util.Objects;
 

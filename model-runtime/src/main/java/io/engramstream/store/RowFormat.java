@@ -39,6 +39,19 @@ public enum RowFormat {
     /** Whether a stored row is byte-for-byte a device row (no conversion while staging). */
     public boolean storedAsDevice() { return this != BF16; }
 
+    public static RowFormat of(io.engramstream.spec.EmbeddingDType d) {
+        switch (d) {
+            case FP32: return FP32;
+            case BF16: return BF16;
+            case FP16: return FP16;
+            default: throw new IllegalArgumentException("unsupported dtype " + d);
+        }
+    }
+
+    public io.engramstream.spec.EmbeddingDType dtype() {
+        return io.engramstream.spec.EmbeddingDType.valueOf(name());
+    }
+
     public static RowFormat fromCode(int code) {
         for (RowFormat f : values()) if (f.code == code) return f;
         throw new IllegalArgumentException("unknown row format code " + code);

@@ -35,6 +35,13 @@ public final class StoreLayout {
         this.specFingerprint = specFingerprint == null ? "" : specFingerprint;
     }
 
+    /** The layout of a spec's tables: its rows per layer, heads, dims per head and dtype. */
+    public static StoreLayout of(io.engramstream.spec.EngramSpec spec) {
+        long[] rows = new long[spec.numLayers()];
+        for (int l = 0; l < rows.length; l++) rows[l] = spec.rowsPerLayer(l);
+        return new StoreLayout(rows, spec.headsPerLayer(), spec.embedDimPerHead(), RowFormat.of(spec.dtype()), spec.fingerprint());
+    }
+
     public int numLayers() { return rowsPerLayer.length; }
     public long rowsPerLayer(int layerIndex) { return rowsPerLayer[layerIndex]; }
     public long totalRows() { return layerBase[rowsPerLayer.length]; }

@@ -1,5 +1,6 @@
 package io.engramstream.store;
 
+import io.engramstream.snapshot.Tier;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,6 @@
 package io.engramstream.store;
 
+import io.engramstream.snapshot.Tier;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -7,6 +8,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
+import io.engramstream.hash.NgramHasher;
+import io.engramstream.spec.EngramSpec;
 import io.engramstream.spec.RowKey;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -122,6 +125,15 @@ public final class TieredEmbeddingStore implements AutoCloseable {
      */
     public static Builder builder(StoreLayout layout, ColdTable cold, Supplier<TokenHasher> hashers) {
         return new Builder(layout, cold, hashers);
+    }
+
+    /** A store for {@code spec}'s tables over {@code cold}, hashing with the spec's {@link NgramHasher}. */
+    public static Builder builder(EngramSpec spec, ColdTable cold) {
+        StoreLayout layout = StoreLayout.of(spec);
+        if (!cold.layout().sameShape(layout)) {
+            throw new IllegalArgumentException("table " + cold.path() + " (" + cold.layout() + ") does not hold spec " + spec.fingerprint() + " (" + layout + ")");
+        }
+        return new Builder(cold.layout(), cold, () -> new NgramHasher(spec)::hashRowKeys);
     }
 
     private TieredEmbeddingStore(Builder b) {

@@ -1,30 +1,36 @@
 package io.engramstream.store;
 
+import io.engramstream.hash.NgramHasher;
+import io.engramstream.spec.EngramSpec;
 import io.engramstream.spec.RowKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * A small table whose every value the test chose (and remembers in a flat array), plus a simple
- * hasher with the NgramHasher layout: the flat in-memory reference that every placement must match.
+ * A table of the tiny spec whose every value the test chose (and remembers in a flat array): the
+ * flat in-memory reference that every placement must match. Values are multiples of 1/16, exact in
+ * every row format.
  */
 final class TestTables {
+    final EngramSpec spec;
     final StoreLayout layout;
     final float[][] flat;   // per layer, rows x dim
     final ColdTable cold;
-    final long[] headSize;
 
-    TestTables(Path dir, RowFormat format, long seed) throws IOException {
-        this(dir, format, seed, ColdTable.DEFAULT_CHUNK_BYTES);
+    /** The tiny spec with rows of {@code format}. */
+    static EngramSpec tinySpec(RowFormat format) {
+        return EngramSpec.tiny().toBuilder().dtype(format.dtype()).build();
     }
 
-    TestTables(Path dir, RowFormat format, long seed, long chunkBytes) throws IOException {
-        headSize = new long[] {101, 103, 107, 109};          // 4 heads per layer, rows = sum
-        long rows = 0;
-        for (long h : headSize) rows += h;
-        layout = new StoreLayout(new long[] {rows, rows}, headSize.length, 8, format, "testspec00000001");
-        Path file = dir.resolve("table-" + format + ColdTable.EXTENSION);
+    TestTables(Path dir, RowFormat format, long seed) throws IOException {
+        this(dir, tinySpec(format), seed, ColdTable.DEFAULT_CHUNK_BYTES);
+    }
+
+    TestTables(Path dir, EngramSpec spec, long seed, long chunkBytes) throws IOException {
+        this.spec = spec;
+        layout = StoreLayout.of(spec);
+        Path file = dir.resolve("table-" + layout.format() + "-" + seed + ColdTable.EXTENSION);
         try (ColdTable init = ColdTable.createEmpty(file, layout)) {
             flat = new float[layout.numLayers()][];
             Random r = new Random(seed);
@@ -42,23 +48,12 @@ final class TestTables {
         cold = ColdTable.open(file, layout, true, chunkBytes);
     }
 
-    /** RowKeys of a token sequence, NgramHasher layout; bigram heads only, any deterministic mix will do. */
     TokenHasher hasher() {
-        return (tokens, off, len, out) -> {
-            int heads = headSize.length;
-            for (int l = 0; l < layout.numLayers(); l++) {
-                for (int t = 0; t < len; t++) {
-                    long prev = t == 0 ? 2 : tokens[off + t - 1];
-                    long mix = (tokens[off + t] * 0x9E3779B1L) ^ (prev * 0x85EBCA77L) ^ (l * 0xC2B2AE3DL);
-                    long base = 0;
-                    for (int j = 0; j < heads; j++) {
-                        long bucket = Math.floorMod(mix * (j + 1) + j, headSize[j]);
-                        out[(l * len + t) * heads + j] = RowKey.of(l, base + bucket);
-                        base += headSize[j];
-                    }
-                }
-            }
-        };
+        return new NgramHasher(spec)::hashRowKeys;
+    }
+
+    TieredEmbeddingStore.Builder store() {
+        return TieredEmbeddingStore.builder(spec, cold).device(ai.djl.Device.cpu()).ownsColdTable(true);
     }
 
     /** The expected lookup of a batch, computed from the flat table: per layer [B*T*H*dim]. */
@@ -81,7 +76,8 @@ final class TestTables {
         return out;
     }
 
-    static TokenBatch randomBatch(Random r, int bs, int len, int vocab) {
+    static TokenBatch randomBatch(Random r, int bs, int len) {
+        int vocab = 98_627;
         int[] t = new int[bs * len];
         for (int i = 0; i < t.length; i++) {
             // skewed: most tokens from a small head of the vocabulary, like text

@@ -1,5 +1,6 @@
 package io.engramstream.store;
 
+import io.engramstream.snapshot.Tier;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -34,13 +35,13 @@ class TieredEmbeddingStoreTest {
     void lookupsEqualTheFlatTableUnderEveryPlacement(RowFormat format) throws Exception {
         TestTables t = new TestTables(dir, format, 7);
         Random r = new Random(11);
-        try (TieredEmbeddingStore store = TieredEmbeddingStore.builder(t.layout, t.cold, t::hasher).device(Device.cpu()).ownsColdTable(true).build();
+        try (TieredEmbeddingStore store = t.store().build();
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             double[][] shares = {{0, 0}, {1, 0}, {0, 1}, {0.1, 0.3}, {0.5, 0.5}, {0.02, 0.05}};
             for (int i = 0; i < shares.length; i++) {
                 if (i > 0) store.apply(TestTables.randomPlan(t.layout, r, "p" + i, shares[i][0], shares[i][1]));
                 for (int k = 0; k < 3; k++) {
-                    TokenBatch batch = TestTables.randomBatch(r, 1 + r.nextInt(4), 1 + r.nextInt(40), 5000);
+                    TokenBatch batch = TestTables.randomBatch(r, 1 + r.nextInt(4), 1 + r.nextInt(40));
                     try (NDManager sub = m.newSubManager()) {
                         assertLookup(t, batch, store.lookup(sub, batch), format + " placement " + i);
                     }
