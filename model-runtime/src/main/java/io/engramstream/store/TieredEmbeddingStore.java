@@ -75,6 +75,8 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private final ExecutorService prefetcher;
     private final ExecutorService builder;
     private volatile boolean closed;
+    /** Tests run writes here: after a placement is built, before it is swapped in. */
+    volatile Runnable afterBuildHook;
 
     /** A batch whose host half is being, or has been, staged in the background. */
     private static final class Staged {
@@ -333,6 +335,37 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         return code >= 0 ? Tier.HOT : code != RowIndex.MISSING ? Tier.WARM : Tier.COLD;
     }
 
+    /**
+     * Reads a row from the tier that holds it under the current placement (the device array for
+     * hot rows, the warm buffer for warm rows, the file for cold rows), as floats. For checks that
+     * every copy of a row agrees; lookups and {@link #readRows} are the fast paths.
+     */
+    public void readPlacedRow(long rowKey, float[] out) {
+        layout.checkKey(rowKey);
+        Placement p = acquirePlacement();
+        try {
+            int code = p.index.get(rowKey);
+            int dim = layout.dim();
+            if (code >= 0) {
+                try (NDManager tmp = root.newSubManager(device)) {
+                    NDArray slots = tmp.create(new long[] {code});
+                    float[] v = p.hot.gather(tmp, slots).toType(DataType.FLOAT32, false).toFloatArray();
+                    System.arraycopy(v, 0, out, 0, dim);
+                }
+            } else if (code != RowIndex.MISSING) {
+                ByteBuffer b = ByteBuffer.allocateDirect(layout.deviceRowBytes()).order(ByteOrder.LITTLE_ENDIAN);
+                p.warm.copyDeviceRow(Placement.warmSlot(code), b, 0);
+                for (int e = 0; e < dim; e++) {
+                    out[e] = layout.format().deviceBytesPerElement() == 4 ? b.getFloat(4 * e) : RowFormat.fp16ToFloat(b.getShort(2 * e));
+                }
+            } else {
+                cold.readRow(cold.globalRow(rowKey), out, 0);
+            }
+        } finally {
+            p.release();
+        }
+    }
+
     /** The current placement's hot keys, sorted (a copy). */
     public long[] hotKeys() { return current.get().hotKeys().clone(); }
     public long[] warmKeys() { return current.get().warmKeys().clone(); }
@@ -372,6 +405,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
                 reject(r);
                 throw r;
             }
+            if (afterBuildHook != null) afterBuildHook.run();
             Placement old;
             synchronized (writeLock) {
                 refreshRows(next, pendingWrites, pendingWriteCount);
