@@ -63,9 +63,10 @@ public final class ColdTable implements AutoCloseable {
                 ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(path, StandardOpenOption.READ);
         long needed = DATA_OFFSET + layout.tableBytes();
-        if (channel.size() < needed) {
+        long size = channel.size();
+        if (size < needed) {
             channel.close();
-            throw new IllegalArgumentException("table file " + path + " is truncated: " + channel.size() + " bytes, the header needs " + needed);
+            throw new IllegalArgumentException("table file " + path + " is truncated: " + size + " bytes, the header needs " + needed);
         }
         this.chunks = new MappedByteBuffer[n];
         FileChannel.MapMode mode = writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY;
