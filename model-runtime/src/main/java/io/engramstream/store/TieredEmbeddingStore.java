@@ -14,6 +14,8 @@ import io.engramstream.spec.RowKey;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Objects;
@@ -75,6 +77,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private final ExecutorService prefetcher;
     private final ExecutorService builder;
     private volatile boolean closed;
+    private final SnapshotFollower follower;
     /** Tests run writes here: after a placement is built, before it is swapped in. */
     volatile Runnable afterBuildHook;
 
@@ -97,6 +100,8 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         private long maxHotRows = Long.MAX_VALUE;
         private long maxWarmRows = Long.MAX_VALUE;
         private PlacementPlan initialPlan;
+        private Path snapshotDir;
+        private Duration followInterval = Duration.ZERO;
 
         private Builder(StoreLayout layout, ColdTable cold, Supplier<TokenHasher> hashers) {
             this.layout = layout; this.cold = cold; this.hashers = hashers;
@@ -114,6 +119,16 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         public Builder maxWarmRows(long n) { this.maxWarmRows = n; return this; }
         /** Applied synchronously at build time (seeding the hot tier from the latest snapshot). */
         public Builder initialPlan(PlacementPlan p) { this.initialPlan = p; return this; }
+
+        /**
+         * Seeds the placement from the snapshot directory's {@code LATEST} at build time (the
+         * default way to start), then, if {@code interval} is positive, follows it.
+         */
+        public Builder followSnapshots(Path dir, Duration interval) {
+            this.snapshotDir = dir;
+            this.followInterval = interval == null ? Duration.ZERO : interval;
+            return this;
+        }
 
         public TieredEmbeddingStore build() {
             return new TieredEmbeddingStore(this);
@@ -161,7 +176,18 @@ public final class TieredEmbeddingStore implements AutoCloseable {
                 LOG.warn("{}; starting cold-only", e.getMessage());
             }
         }
+        if (b.snapshotDir != null) {
+            follower = new SnapshotFollower(this, b.snapshotDir);
+            SnapshotFollower.Outcome o = follower.poll();
+            LOG.info("seeded from {}: {} (snapshot {})", b.snapshotDir, o, snapshotId().isEmpty() ? "none" : snapshotId());
+            if (!b.followInterval.isZero() && !b.followInterval.isNegative()) follower.start(b.followInterval);
+        } else {
+            follower = null;
+        }
     }
+
+    /** The follower of the snapshot directory given to the builder, or null. */
+    public SnapshotFollower follower() { return follower; }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         return r -> { Thread t = new Thread(r, name); t.setDaemon(true); return t; };
@@ -418,10 +444,19 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         }
     }
 
-    private void reject(SnapshotRejectedException e) {
+    /** Logs and counts a rejection found outside {@link #apply} (by a follower reading files). */
+    void reject(SnapshotRejectedException e) {
         metrics.rejected(e.getMessage());
         LOG.warn("{}; still serving {}", e.getMessage(), snapshotId().isEmpty() ? "the cold-only placement" : "snapshot " + snapshotId());
     }
+
+    /** Whether {@code e} is the rejection the metrics recorded last (apply() records its own). */
+    boolean isRecorded(SnapshotRejectedException e) {
+        return e.getMessage().equals(metrics.lastRejection());
+    }
+
+    /** The canonical map fingerprint plans must carry, or null when not checked. */
+    public String canonicalMapFingerprint() { return expectedCanonicalMap; }
 
     /** Checks a plan against the spec, the canonical map, the current placement and the budgets; returns it as a FULL plan. */
     private PlacementPlan verify(PlacementPlan plan, Placement cur) {
@@ -602,6 +637,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
 
     /** Stops background work, flushes written rows and frees the tiers. */
     @Override public void close() {
+        if (follower != null) follower.close();
         synchronized (swapLock) {
             if (closed) return;
             closed = true;
