@@ -28,6 +28,9 @@ final class LookupWorkspace {
     private final LayerStage[] layers;
     private long[] seqKeys = new long[0];
 
+    /** Time per staging phase, for profiling: hash, dedupe, classify, scatter index, host copies. */
+    final long[] phaseNanos = new long[5];
+
     TokenBatch batch;
     Placement placement;
     long writeVersion;
@@ -69,14 +72,18 @@ final class LookupWorkspace {
             s.n = n;
         }
         int[] tokens = b.tokens();
+        long t0 = System.nanoTime();
         for (int seq = 0; seq < bs; seq++) {
             hasher.hashRowKeys(tokens, seq * len, len, seqKeys);
             for (int l = 0; l < numLayers; l++) {
                 System.arraycopy(seqKeys, l * perSeqLayer, layers[l].keys, seq * perSeqLayer, perSeqLayer);
             }
         }
+        phaseNanos[0] += System.nanoTime() - t0;
         for (int l = 0; l < numLayers; l++) classify(layers[l], p);
+        long t1 = System.nanoTime();
         copyHostRows(p);
+        phaseNanos[4] += System.nanoTime() - t1;
         metrics.positions.add((long) n * numLayers);
     }
 
@@ -85,7 +92,10 @@ final class LookupWorkspace {
         deduper.reset(n);
         long[] keys = s.keys;
         int[] inv = s.inverse;
+        long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) inv[i] = deduper.idOf(keys[i]);
+        long t1 = System.nanoTime();
+        phaseNanos[1] += t1 - t0;
         int u = deduper.uniqueCount();
         long[] uk = deduper.uniqueKeys();
         if (s.remap.length < u) {
@@ -119,6 +129,8 @@ final class LookupWorkspace {
                 s.remap[k] = coldCount++;
             }
         }
+        long t2 = System.nanoTime();
+        phaseNanos[2] += t2 - t1;
         // distinct rows are laid out hot first, then warm, then cold: the order of the concat in execute()
         int warmBase = hot, coldBase = hot + warm;
         for (int k = 0; k < u; k++) {
@@ -127,7 +139,17 @@ final class LookupWorkspace {
         }
         ByteBuffer fin = s.finalIdx;
         int[] remap = s.remap;
-        for (int i = 0; i < n; i++) fin.putLong(i * 8, remap[inv[i]]);
+        int hotPositions = 0, hostPositions = 0;
+        for (int i = 0; i < n; i++) {
+            int r = remap[inv[i]];
+            fin.putLong(i * 8, r);
+            hotPositions += r < hot ? 1 : 0;
+            hostPositions += r < coldBase ? 1 : 0;
+        }
+        metrics.tier(Tier.HOT).positions.add(hotPositions);
+        metrics.tier(Tier.WARM).positions.add(hostPositions - hotPositions);
+        metrics.tier(Tier.COLD).positions.add(n - hostPositions);
+        phaseNanos[3] += System.nanoTime() - t2;
         s.unique = u;
         s.hot = hot;
         s.warm = warm;

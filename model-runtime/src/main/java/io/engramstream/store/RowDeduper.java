@@ -2,13 +2,13 @@ package io.engramstream.store;
 
 /**
  * Deduplicates the row keys of one layer of a batch: assigns each distinct key a dense id in
- * order of first occurrence. Reused across batches without clearing (a generation stamp marks the
- * live entries), so the hot path allocates nothing once the capacity fits the batch.
+ * order of first occurrence. Reused across batches without clearing: an entry is live when its
+ * generation stamp is the current one. Key and (stamp, id) sit side by side in one {@code long[]},
+ * one cache line per probe; after warm-up the hot path allocates nothing.
  */
 final class RowDeduper {
-    private long[] keys = new long[0];
-    private int[] ids = new int[0];
-    private int[] stamps = new int[0];
+    /** {@code [2i]} key, {@code [2i+1]} generation << 32 | id. */
+    private long[] table = new long[0];
     private int mask;
     private int generation;
     private long[] uniqueKeys = new long[0];
@@ -17,16 +17,14 @@ final class RowDeduper {
     /** Starts a new set able to take {@code maxKeys} keys. */
     void reset(int maxKeys) {
         int cap = Integer.highestOneBit(Math.max(4, maxKeys * 2 - 1)) << 1;
-        if (cap > keys.length) {
-            keys = new long[cap];
-            ids = new int[cap];
-            stamps = new int[cap];
+        if (cap * 2 > table.length) {
+            table = new long[cap * 2];
             mask = cap - 1;
             generation = 0;
         }
         if (uniqueKeys.length < maxKeys) uniqueKeys = new long[maxKeys];
         if (++generation == 0) {            // wrapped: stamps from 2^32 generations ago would alias
-            java.util.Arrays.fill(stamps, 0);
+            java.util.Arrays.fill(table, 0L);
             generation = 1;
         }
         uniqueCount = 0;
@@ -34,18 +32,19 @@ final class RowDeduper {
 
     /** The dense id of {@code key}, adding it if new. */
     int idOf(long key) {
+        long[] t = table;
         int i = RowIndex.slot(key, mask);
-        int g = generation;
+        long g = (long) generation << 32;
         while (true) {
-            if (stamps[i] != g) {
-                stamps[i] = g;
-                keys[i] = key;
+            long meta = t[2 * i + 1];
+            if ((meta & 0xFFFFFFFF00000000L) != g) {
                 int id = uniqueCount++;
-                ids[i] = id;
+                t[2 * i] = key;
+                t[2 * i + 1] = g | id;
                 uniqueKeys[id] = key;
                 return id;
             }
-            if (keys[i] == key) return ids[i];
+            if (t[2 * i] == key) return (int) meta;
             i = (i + 1) & mask;
         }
     }

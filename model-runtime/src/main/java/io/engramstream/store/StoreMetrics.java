@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  * at that tier (hot probes every distinct row, warm the rows not hot, cold the rest), {@code hits}
  * rows served from it, {@code bytes} bytes moved out of it (gathered on the device for hot, copied
  * into the host staging for warm and cold), {@code nanos} time spent moving them and
- * {@code gathers} how many gathers that time covers.
+ * {@code gathers} how many gathers that time covers. {@code positionsServed} counts row lookups
+ * before deduplication: the share of all lookups each tier answered.
  */
 public final class StoreMetrics {
     /** One tier's counters. */
@@ -24,6 +25,7 @@ public final class StoreMetrics {
         final LongAdder bytes = new LongAdder();
         final LongAdder nanos = new LongAdder();
         final LongAdder gathers = new LongAdder();
+        final LongAdder positions = new LongAdder();
         final AtomicLong maxNanos = new AtomicLong();
 
         void record(long probed, long served, long movedBytes, long elapsedNanos) {
@@ -36,6 +38,8 @@ public final class StoreMetrics {
         }
 
         public long lookups() { return lookups.sum(); }
+        /** Row lookups (before deduplication) this tier answered. */
+        public long positionsServed() { return positions.sum(); }
         public long hits() { return hits.sum(); }
         public long bytesMoved() { return bytes.sum(); }
         public long latencyNanos() { return nanos.sum(); }
@@ -89,11 +93,12 @@ public final class StoreMetrics {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("batches %d, row lookups %d, distinct %d, prefetch hits %d / misses %d (refreshed %d), swaps %d, rejected %d%n",
                 batches(), positions(), distinctRows(), prefetchHits(), prefetchMisses(), prefetchRefreshed(), swaps(), rejectedSnapshots()));
-        sb.append(String.format("%-5s %12s %12s %8s %12s %12s%n", "tier", "lookups", "hits", "hit%", "MB moved", "mean us"));
+        sb.append(String.format("%-5s %12s %12s %8s %14s %12s %12s%n", "tier", "lookups", "hits", "hit%", "served%(all)", "MB moved", "mean us"));
+        long all = positions();
         for (Tier t : Tier.values()) {
             TierStats s = tier(t);
-            sb.append(String.format("%-5s %12d %12d %7.1f%% %12.1f %12.1f%n", t.label(), s.lookups(), s.hits(), 100 * s.hitRate(),
-                    s.bytesMoved() / 1e6, s.meanLatencyMicros()));
+            sb.append(String.format("%-5s %12d %12d %7.1f%% %13.1f%% %12.1f %12.1f%n", t.label(), s.lookups(), s.hits(), 100 * s.hitRate(),
+                    all == 0 ? 0 : 100.0 * s.positionsServed() / all, s.bytesMoved() / 1e6, s.meanLatencyMicros()));
         }
         return sb.toString();
     }

@@ -38,16 +38,24 @@ class TieredEmbeddingStoreTest {
         try (TieredEmbeddingStore store = t.store().build();
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             double[][] shares = {{0, 0}, {1, 0}, {0, 1}, {0.1, 0.3}, {0.5, 0.5}, {0.02, 0.05}};
+            long positions = 0;
             for (int i = 0; i < shares.length; i++) {
                 if (i > 0) store.apply(TestTables.randomPlan(t.layout, r, "p" + i, shares[i][0], shares[i][1]));
                 for (int k = 0; k < 3; k++) {
                     TokenBatch batch = TestTables.randomBatch(r, 1 + r.nextInt(4), 1 + r.nextInt(40));
+                    positions += (long) batch.tokenCount() * t.spec.lookupsPerToken();
                     try (NDManager sub = m.newSubManager()) {
                         assertLookup(t, batch, store.lookup(sub, batch), format + " placement " + i);
                     }
                 }
             }
-            assertEquals(6 * 3, store.metrics().batches());
+            StoreMetrics mt = store.metrics();
+            assertEquals(6 * 3, mt.batches());
+            assertEquals(positions, mt.positions());
+            assertEquals(positions, mt.tier(Tier.HOT).positionsServed() + mt.tier(Tier.WARM).positionsServed() + mt.tier(Tier.COLD).positionsServed());
+            assertEquals(mt.distinctRows(), mt.tier(Tier.HOT).lookups());
+            assertEquals(mt.distinctRows(), mt.tier(Tier.HOT).hits() + mt.tier(Tier.WARM).hits() + mt.tier(Tier.COLD).hits());
+            assertEquals(mt.tier(Tier.WARM).hits() * t.layout.rowBytes(), mt.tier(Tier.WARM).bytesMoved());
             assertTrue(store.metrics().tier(Tier.HOT).hits() > 0);
             assertTrue(store.metrics().tier(Tier.WARM).hits() > 0);
             assertTrue(store.metrics().tier(Tier.COLD).hits() > 0);
