@@ -93,6 +93,19 @@ class CanonCommandsTest {
     }
 
     @Test
+    void tokenizeShowsIdsAndCanonicalIds() {
+        Run r = run("canon", "tokenize", "--tokenizer", "cl100k_base", "Hello", "HELLO hello");
+        assertEquals(0, r.code(), r.out());
+        String ids = r.out().lines().filter(l -> l.startsWith("ids:")).findFirst().orElseThrow();
+        String canonical = r.out().lines().filter(l -> l.startsWith("canonical:")).findFirst().orElseThrow();
+        // "Hello", " HELLO"/" HEL"+"LO"..., " hello": the first and last differ as ids but share a canonical id.
+        String[] old = ids.replaceAll("[^0-9,]", "").split(",");
+        String[] can = canonical.replaceAll("[^0-9,]", "").split(",");
+        assertTrue(!old[0].equals(old[old.length - 1]), ids);
+        assertEquals(can[0], can[can.length - 1], r.out());
+    }
+
+    @Test
     void buildRejectsUnknownInput() {
         assertEquals(2, run("canon", "build", "--tokenizer", "no-such-tokenizer").code());
         assertEquals(2, run("canon", "build", "--tokenizer", "cl100k_base", "--raw-key", "hf-token").code());
