@@ -108,7 +108,7 @@ public final class CanonBenchCommand implements EngramCommand, Callable<Integer>
         System.out.printf(Locale.ROOT, "%nmapping %d random %s ids, one thread (checksum %d):%n", ids, map.vocabularyId(), check);
         System.out.printf(Locale.ROOT, "  %-44s %10.1f M ids/s%n", "CanonicalMap.mapInPlace (int[] read)", o / 1e6);
         System.out.printf(Locale.ROOT, "  %-44s %10.1f M ids/s%n", "baseline HashMap<Integer,Integer>.get", b / 1e6);
-        System.out.printf(Locale.ROOT, "  ratio %.1fx; JIT/GC: %s%n", o / b,
+        System.out.printf(Locale.ROOT, "  ratio %.1fx (collectors: %s)%n", o / b,
                 ManagementFactory.getGarbageCollectorMXBeans().stream().map(g -> g.getName()).toList());
     }
 
