@@ -146,7 +146,7 @@ public final class HashBenchCommand implements Callable<Integer>, EngramCommand 
                 fastRate >= 4 * NUMPY_ANCHOR_IDS_PER_S ? "met" : "NOT met", fastRate / 1e6, sink == 42 ? " " : ""));
         lines.forEach(System.out::println);
         if (markdown != null) {
-            String md = "```\nengram bench hash --spec " + spec + " --docs " + docs + " --doc-tokens " + docTokens + " --runs " + runs
+            String md = "```\n./engram bench hash --spec " + spec + " --docs " + docs + " --doc-tokens " + docTokens + " --runs " + runs
                     + " --min-run-ms " + minRunMs + " --warmup-ms " + warmupMs + " --zipf " + zipf + " --seed " + seed + "\n```\n\n"
                     + String.join("\n", lines) + "\n";
             Files.writeString(markdown, md);
