@@ -144,6 +144,7 @@ class ProduceConsumeTest {
             assertEquals(i, t.getChunkIndex());
             assertEquals(i == chunks - 1, t.getLastChunk());
             assertEquals("cl100k_base", t.getTokenizerId());
+            assertEquals(io.engramstream.canon.CanonicalMaps.forId("cl100k_base").fingerprint(), t.getCanonicalMapFingerprint());
             n += TokenIds.unpack(t.getTokenIds(), all, n);
         }
         assertEquals(expected.length, n);

@@ -16,7 +16,6 @@ import io.engramstream.schemas.InferenceTraffic;
 import io.engramstream.schemas.RecordCodec;
 import io.engramstream.schemas.RecordDecodeException;
 import io.engramstream.schemas.ResponseStatus;
-import io.engramstream.schemas.SnapshotKind;
 import io.engramstream.schemas.SnapshotManifest;
 import io.engramstream.schemas.SourceOffset;
 import io.engramstream.schemas.TierBudgets;
@@ -62,11 +61,11 @@ class SchemaBrokerRoundTripTest {
                 TopicCatalog.INFERENCE_RESPONSES, InferenceResponse.newBuilder().setRequestId("r2").setStatus(ResponseStatus.OK)
                         .setSpecFingerprint("0011223344556677").setGeneratedTokenIds(TokenIds.pack(new int[] {7, 8}))
                         .setHotLookups(3).setEventTime(T).build(),
-                TopicCatalog.SNAPSHOT_MANIFESTS, SnapshotManifest.newBuilder().setVersion(1).setKind(SnapshotKind.FULL)
+                TopicCatalog.SNAPSHOT_MANIFESTS, SnapshotManifest.newBuilder().setVersion(1)
                         .setSpecFingerprint("0011223344556677").setCanonicalMapFingerprint("aa").setCreatedTime(T)
                         .setSourceOffsets(List.of(new SourceOffset("engram.corpus.tokens", 0, 10L)))
                         .setFileUri("file:///tmp/v1.arrow").setSha256("00").setBytes(10)
-                        .setRowsPerTier(new TierRows(1L, 2L, 3L)).setBudgets(new TierBudgets(1L, 2L, -1L))
+                        .setRowsPerTier(new TierRows(1L, 2L, 3L)).setBudgets(new TierBudgets(1L, 2L, -1L, 4, null, null))
                         .setCoverage(new CoverageSummary(10L, 6L, 0.5, 0.3)).build(),
                 TopicCatalog.DEAD_LETTERS, DeadLetters.of("x", 1, 2, new byte[] {9}, ErrorKind.OTHER, "why", T));
     }

@@ -1,5 +1,6 @@
 package io.engramstream.topics.cli;
 
+import io.engramstream.canon.CanonicalMaps;
 import io.engramstream.schemas.Codecs;
 import io.engramstream.schemas.CorpusTokens;
 import io.engramstream.schemas.TokenIds;
@@ -10,6 +11,8 @@ import io.engramstream.topics.produce.CorpusDocument;
 import io.engramstream.topics.produce.CorpusReader;
 import io.engramstream.topics.produce.RecordSender;
 import io.engramstream.topics.produce.TextSplitter;
+import io.engramstream.tokenize.TextTokenizer;
+import io.engramstream.tokenize.TextTokenizers;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -31,9 +34,14 @@ public final class ProduceTokensCommand implements Callable<Integer> {
     @Mixin ProduceOptions in;
     @Spec CommandSpec spec;
 
-    @Option(names = "--tokenizer", paramLabel = "ID", defaultValue = "o200k_base",
-            description = "Tokenizer: deepseek-v3, o200k_base, cl100k_base (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokenizer", paramLabel = "ID", defaultValue = "deepseek-v3",
+            description = {"Tokenizer: deepseek-v3 (the paper's; fetched and verified on first use), o200k_base, cl100k_base,",
+                    "or a path to a tokenizer.json (default: ${DEFAULT-VALUE})."})
     String tokenizerId;
+
+    @Option(names = "--no-canonical-fingerprint",
+            description = "Do not stamp records with the tokenizer's canonical-map fingerprint (skips building the map on first use).")
+    boolean noFingerprint;
 
     @Option(names = "--chunk-tokens", paramLabel = "N", defaultValue = "8192",
             description = "Most token ids per record (default: ${DEFAULT-VALUE}).")
@@ -52,9 +60,10 @@ public final class ProduceTokensCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ProduceRun run = new ProduceRun(reader, in.maxDocs);
         long[] tokens = {0};
-        try (TokenizerSupport.Tokenizer tok = TokenizerSupport.open(tokenizerId);
+        // Consumers canonicalize with their spec's map; the fingerprint lets them reject a mismatch.
+        String mapFingerprint = noFingerprint ? null : CanonicalMaps.forId(tokenizerId).fingerprint();
+        try (TextTokenizer tok = TextTokenizers.forId(tokenizerId);
              RecordSender sender = new RecordSender(kafka.clientProperties(), topic, dlq)) {
-            String mapFingerprint = TokenizerSupport.canonicalMapFingerprint(tokenizerId);
             CorpusTokens record = new CorpusTokens();
             ByteBuffer packed = ByteBuffer.allocate(chunkTokens * 4);
             run.execute(new CorpusReader.Sink() {
