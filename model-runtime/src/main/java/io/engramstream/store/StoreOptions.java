@@ -35,8 +35,15 @@ public final class StoreOptions {
     public static final EngramOption<String> CANONICAL_MAP = EngramOption.string("store.canonical-map-fingerprint", null,
             "Reject snapshots counted under another canonical map (16 hex); none: not checked.");
 
+    public static final EngramOption<String> KAFKA = EngramOption.string("store.kafka", null,
+            "Kafka bootstrap servers: also follow the snapshot manifest topic; none: do not.");
+    public static final EngramOption<String> KAFKA_PROPERTIES = EngramOption.string("store.kafka-properties", null,
+            "A Kafka client .properties file (security settings) for the manifest topic consumer.");
+    public static final EngramOption<String> MANIFEST_TOPIC = EngramOption.string("store.manifest-topic",
+            io.engramstream.topics.TopicCatalog.SNAPSHOT_MANIFESTS, "The snapshot manifest topic to follow.");
+
     public static final List<EngramOption<?>> ALL = List.of(TABLE, WRITABLE, SNAPSHOTS, FOLLOW, DEVICE, PREFETCH_THREADS,
-            MAX_HOT_ROWS, MAX_WARM_ROWS, CANONICAL_MAP);
+            MAX_HOT_ROWS, MAX_WARM_ROWS, CANONICAL_MAP, KAFKA, KAFKA_PROPERTIES, MANIFEST_TOPIC);
 
     /** Parses {@code auto|cpu|gpu|gpu:N}. */
     public static Device device(String s) {
@@ -74,6 +81,16 @@ public final class StoreOptions {
                 .canonicalMapFingerprint(config.get(CANONICAL_MAP));
         String snaps = config.get(SNAPSHOTS);
         if (snaps != null) b.followSnapshots(Path.of(snaps), config.get(FOLLOW));
+        if (config.get(KAFKA) != null || config.get(KAFKA_PROPERTIES) != null) {
+            java.util.Properties props = new java.util.Properties();
+            if (config.get(KAFKA_PROPERTIES) != null) {
+                try (var in = Files.newInputStream(Path.of(config.get(KAFKA_PROPERTIES)))) {
+                    props.load(in);
+                }
+            }
+            if (config.get(KAFKA) != null) props.put("bootstrap.servers", config.get(KAFKA));
+            b.followManifestTopic(props, config.get(MANIFEST_TOPIC));
+        }
         return b.build();
     }
 }

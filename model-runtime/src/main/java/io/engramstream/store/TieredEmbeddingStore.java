@@ -78,6 +78,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private final ExecutorService builder;
     private volatile boolean closed;
     private final SnapshotFollower follower;
+    private final ManifestTopicFollower manifestFollower;
     /** Tests run writes here: after a placement is built, before it is swapped in. */
     volatile Runnable afterBuildHook;
 
@@ -102,6 +103,8 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         private PlacementPlan initialPlan;
         private Path snapshotDir;
         private Duration followInterval = Duration.ZERO;
+        private java.util.Properties manifestClient;
+        private String manifestTopic;
 
         private Builder(StoreLayout layout, ColdTable cold, Supplier<TokenHasher> hashers) {
             this.layout = layout; this.cold = cold; this.hashers = hashers;
@@ -127,6 +130,17 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         public Builder followSnapshots(Path dir, Duration interval) {
             this.snapshotDir = dir;
             this.followInterval = interval == null ? Duration.ZERO : interval;
+            return this;
+        }
+
+        /**
+         * Also follows the manifest topic (Kafka client settings, topic name): manifests of this
+         * spec are verified and applied like those from {@code LATEST}; file names resolve against
+         * the snapshot directory if one is given, else the manifests' URIs are used.
+         */
+        public Builder followManifestTopic(java.util.Properties clientProperties, String topic) {
+            this.manifestClient = clientProperties;
+            this.manifestTopic = topic;
             return this;
         }
 
@@ -182,8 +196,10 @@ public final class TieredEmbeddingStore implements AutoCloseable {
             LOG.info("seeded from {}: {} (snapshot {})", b.snapshotDir, o, snapshotId().isEmpty() ? "none" : snapshotId());
             if (!b.followInterval.isZero() && !b.followInterval.isNegative()) follower.start(b.followInterval);
         } else {
-            follower = null;
+            follower = b.manifestClient != null ? new SnapshotFollower(this, null) : null;
         }
+        manifestFollower = b.manifestClient == null ? null
+                : new ManifestTopicFollower(this, follower, b.manifestClient, b.manifestTopic).start();
     }
 
     /** The follower of the snapshot directory given to the builder, or null. */
@@ -637,6 +653,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
 
     /** Stops background work, flushes written rows and frees the tiers. */
     @Override public void close() {
+        if (manifestFollower != null) manifestFollower.close();
         if (follower != null) follower.close();
         synchronized (swapLock) {
             if (closed) return;
