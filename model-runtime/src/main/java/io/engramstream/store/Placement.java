@@ -39,9 +39,7 @@ final class Placement {
     static Placement build(long epoch, PlacementPlan plan, ColdTable cold, NDManager root, Device device) {
         long[] hotKeys = plan.hotKeys();
         long[] warmKeys = plan.warmKeys();
-        RowIndex index = new RowIndex(hotKeys.length + warmKeys.length);
-        for (int i = 0; i < hotKeys.length; i++) index.put(hotKeys[i], i);
-        for (int i = 0; i < warmKeys.length; i++) index.put(warmKeys[i], warmCode(i));
+        RowIndex index = new RowIndex(cold.layout(), hotKeys, warmKeys);
         WarmTier warm = new WarmTier(warmKeys.length, cold.layout());
         try {
             for (int i = 0; i < warmKeys.length; i++) warm.loadFrom(cold, cold.globalRow(warmKeys[i]), i);

@@ -87,9 +87,9 @@ public final class StoreBenchmark {
         long rowsPerBatch = (long) p.batch * p.seq * lookups;
 
         out.printf("engram bench store: %s spec (%s), %s%n", spec.name(), spec.fingerprint(), layout);
-        out.printf("machine: %d cores, %s %s, %s %s on %s, device %s%n", Runtime.getRuntime().availableProcessors(),
+        out.printf("machine: %d cores, %s %s, %s %s (intra-op threads %s) on %s, device %s, load average %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), Engine.getInstance().getEngineName(),
-                Engine.getInstance().getVersion(), System.getProperty("os.arch"), device);
+                Engine.getInstance().getVersion(), System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getProperty("os.arch"), device, loadAverage());
         out.printf("stream: Zipf s=%.2f over %,d ids; batches of %d x %d tokens = %,d row lookups; %d batches x %d rounds per variant%n",
                 p.zipf, spec.compressedVocabSize(), p.batch, p.seq, rowsPerBatch, p.batches, p.rounds);
 
@@ -218,6 +218,7 @@ public final class StoreBenchmark {
     private void measure(List<Variant> variants, TokenBatch[] batches, long rowsPerBatch, StoreLayout layout, SnapshotManifest manifest) {
         int modes = 2;
         double[][][] rate = new double[variants.size()][modes][p.rounds];
+        double[][][] cpu = new double[variants.size()][modes][p.rounds];
         try (NDManager m = NDManager.newBaseManager()) {
             out.printf("warming up...%n");
             for (Variant v : variants) for (int mode = 0; mode < modes; mode++) runOnce(v, batches, mode == 1, m);
@@ -225,7 +226,9 @@ public final class StoreBenchmark {
                 for (int k = 0; k < variants.size() * modes; k++) {
                     int idx = (k + r) % (variants.size() * modes);   // rotate the order from round to round
                     int vi = idx / modes, mode = idx % modes;
+                    long c0 = processCpuNanos();
                     long ns = runOnce(variants.get(vi), batches, mode == 1, m);
+                    cpu[vi][mode][r] = (processCpuNanos() - c0) / 1e6 / batches.length;
                     rate[vi][mode][r] = rowsPerBatch * batches.length / (ns / 1e9);
                 }
                 out.printf("round %d/%d done%n", r + 1, p.rounds);
@@ -235,25 +238,41 @@ public final class StoreBenchmark {
         for (int vi = 0; vi < variants.size(); vi++) if (variants.get(vi).name().startsWith("flat")) flat = median(rate[vi][0]);
         int rb = layout.rowBytes();
         out.println();
-        out.printf("%-22s %-9s %14s %8s %9s %9s %12s%n", "variant", "prefetch", "rows/s", "GB/s", "vs flat", "min-max", "memory held");
+        out.printf("%-22s %-9s %14s %8s %9s %9s %13s %12s%n", "variant", "prefetch", "rows/s", "GB/s", "vs flat", "min-max", "CPU ms/batch", "memory held");
         for (int vi = 0; vi < variants.size(); vi++) {
             Variant v = variants.get(vi);
             for (int mode = 0; mode < modes; mode++) {
                 double med = median(rate[vi][mode]);
                 double[] s = rate[vi][mode].clone();
                 Arrays.sort(s);
-                out.printf("%-22s %-9s %,14.0f %8.2f %9s %9s %9.0f MB%n", v.name(), mode == 1 ? "yes" : "no", med, med * rb / 1e9,
+                out.printf("%-22s %-9s %,14.0f %8.2f %9s %9s %13.1f %9.0f MB%n", v.name(), mode == 1 ? "yes" : "no", med, med * rb / 1e9,
                         flat > 0 ? String.format("%.3f", med / flat) : "-",
-                        String.format("%.2f", (s[s.length - 1] - s[0]) / med), v.heldBytes() / 1e6);
+                        String.format("%.2f", (s[s.length - 1] - s[0]) / med), median(cpu[vi][mode]), v.heldBytes() / 1e6);
             }
         }
         out.printf("%nrows/s: row lookups (batch x tokens x %d lookups/token) per second, median of %d rounds; GB/s: rows/s x %d bytes per stored row;%n",
                 layout.numLayers() * layout.headsPerLayer(), p.rounds, rb);
         out.printf("vs flat: ratio to the flat table without prefetch; min-max: spread of the rounds relative to the median;%n");
+        out.printf("CPU ms/batch: process CPU time (all threads) per batch, median: the work, whatever the machine's load;%n");
         out.printf("memory held: the flat table's arrays, or the store's hot + warm tiers + row index (the cold file is mapped, not held).%n");
+        out.printf("load average at the end: %s%n", loadAverage());
         for (Variant v : variants) {
             String summary = v.toString();
             if (summary.contains("tier")) out.printf("%n%s metrics (all rounds):%n%s", v.name(), summary);
+        }
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 
