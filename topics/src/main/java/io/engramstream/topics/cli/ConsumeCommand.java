@@ -6,6 +6,7 @@ import io.engramstream.cli.UserError;
 import io.engramstream.schemas.Codecs;
 import io.engramstream.schemas.RecordCodec;
 import io.engramstream.schemas.RecordDecodeException;
+import io.engramstream.schemas.RecordJson;
 import io.engramstream.topics.KafkaClientOptions;
 import io.engramstream.topics.TopicCatalog;
 import java.io.PrintWriter;

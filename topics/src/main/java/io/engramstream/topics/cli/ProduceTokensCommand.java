@@ -56,6 +56,7 @@ public final class ProduceTokensCommand implements Callable<Integer> {
         CorpusReader reader = new CorpusReader(in.input, in.format(), in.source, in.language);
         List<String> needed = new ArrayList<>(List.of(topic));
         if (dlq != null) needed.add(dlq);
+        ProduceSupport.requireKind(topic, "CorpusTokens");
         ProduceSupport.requireTopics(kafka, needed);
         PrintWriter out = spec.commandLine().getOut();
         ProduceRun run = new ProduceRun(reader, in.maxDocs);

@@ -34,7 +34,7 @@ public final class TopicsDescribeCommand implements Callable<Integer>, EngramCom
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         TopicCatalog catalog = TopicCatalog.load(override);
-        String header = String.format("%-28s %4s %4s  %-15s %-8s %-16s %s", "topic", "part", "repl", "cleanup", "keep", "key", "value");
+        String header = String.format("%-28s %4s %4s  %-15s %-8s %-16s %-18s", "topic", "part", "repl", "cleanup", "keep", "key", "value");
         if (offline) {
             out.println(header);
             for (TopicSpec t : catalog.topics()) {
@@ -47,12 +47,12 @@ public final class TopicsDescribeCommand implements Callable<Integer>, EngramCom
         try (Admin admin = kafka.newAdmin()) {
             TopicAdmin ta = new TopicAdmin(admin, catalog, kafka.timeoutDuration().toMillis());
             List<TopicAdmin.TopicState> states = ta.describe();
-            out.println(header + "   cluster (" + kafka.bootstrap + ")");
+            out.println(header + " cluster (" + kafka.bootstrap + ")");
             int drifts = 0;
             for (TopicAdmin.TopicState s : states) {
                 String cluster = !s.exists() ? "MISSING"
                         : s.drifts().isEmpty() ? "ok" : s.drifts().size() + " drift(s)";
-                out.println(TopicsCommandSupport.row(s.wanted()) + "   " + cluster);
+                out.println(TopicsCommandSupport.row(s.wanted()) + " " + cluster);
                 TopicsCommandSupport.printDrifts(out, s.exists() ? s.drifts() : List.of());
                 drifts += s.drifts().size();
             }
