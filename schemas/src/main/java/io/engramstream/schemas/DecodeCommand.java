@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = {"Decodes one single-object encoded message (a file of raw bytes, or hex) with the bounded codec and",
-                "prints the record as JSON, or the typed error (kind and reason) it was rejected with.",
+        description = {"Decodes one message (file or hex) and prints it as JSON, or its typed error.",
+                "Uses the bounded single-object codec; a rejected message prints its error kind and reason.",
                 "Exit status: 0 decoded, 3 rejected."})
 public final class DecodeCommand implements Callable<Integer>, EngramCommand {
     @Spec CommandSpec spec;

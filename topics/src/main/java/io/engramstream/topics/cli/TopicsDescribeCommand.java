@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = {"Lists the catalog (name, partitions, replication, cleanup, retention, key, value schema) and,",
-                "unless --offline, what the cluster has for each topic."})
+        description = {"Lists the catalog's topics and what the cluster has for each.",
+                "Columns: name, partitions, replication, cleanup, retention, key, value schema; --offline skips the cluster.",
+                "Exit status: 0 in sync (or --offline), 3 drift or missing topics."})
 public final class TopicsDescribeCommand implements Callable<Integer>, EngramCommand {
     @Mixin KafkaClientOptions kafka;
     @Spec CommandSpec spec;
