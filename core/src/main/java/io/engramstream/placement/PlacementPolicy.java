@@ -119,7 +119,7 @@ public final class PlacementPolicy implements Serializable {
         promoBudget = Math.max(0, promoBudget);
 
         // Hot: target = best effective hot scores; promotions admitted in rank order up to the cap.
-        int[] order = rank(c, pinned, null, true);
+        int[] order = rank(c, pinned, null, true, thresholds, group, hotCap, hotCount, promoBudget);
         long[] target = hotCount.clone();
         for (int i : order) {
             int g = group[i];
@@ -136,7 +136,7 @@ public final class PlacementPolicy implements Serializable {
         }
 
         // Warm: among rows not hot, best effective warm scores.
-        int[] order2 = rank(c, pinned, tier, false);
+        int[] order2 = rank(c, pinned, tier, false, thresholds, group, warmCap, new long[groups], promoBudget);
         Arrays.fill(target, 0);
         for (int i : order2) {
             int g = group[i];
@@ -165,20 +165,35 @@ public final class PlacementPolicy implements Serializable {
     }
 
     /**
-     * Indices of non-pinned candidates (and, when {@code exclude} is given, not already hot) in
-     * descending effective score, ties by ascending key. Packs (float score bits, inverted index)
-     * into one long and sorts primitives.
+     * Indices of the non-pinned candidates (for warm: not already hot) that can matter for a tier,
+     * in descending effective score, ties by ascending key. Only rows at or above the tier's
+     * threshold can be chosen by score, and previous residents can fill slots, so the rest is left
+     * out. When everything eligible fits and every promotion is affordable, order cannot change the
+     * outcome and sorting is skipped. Sorting packs (float score bits, inverted index) into longs.
      */
-    private int[] rank(CandidateRows c, boolean[] pinned, byte[] exclude, boolean hotRanking) {
+    private int[] rank(CandidateRows c, boolean[] pinned, byte[] exclude, boolean hotRanking, PlacementThresholds t,
+                       int[] group, long[] cap, long[] used, long promoBudget) {
         int n = c.size, m = 0;
         long[] packed = new long[n];
+        long[] eligible = new long[cap.length];
+        long promotions = 0;
         for (int i = 0; i < n; i++) {
             if (pinned[i] || (exclude != null && exclude[i] == Tier.HOT_CODE)) continue;
-            double eff = hotRanking ? effectiveHot(c.scores[i], c.previousTiers[i]) : effectiveWarm(c.scores[i], c.previousTiers[i]);
+            byte prev = c.previousTiers[i];
+            double eff = hotRanking ? effectiveHot(c.scores[i], prev) : effectiveWarm(c.scores[i], prev);
+            boolean resident = hotRanking ? prev == Tier.HOT_CODE : prev != Tier.COLD_CODE;
+            double threshold = t == null ? 0 : hotRanking ? t.hotThreshold(group[i]) : t.warmThreshold(group[i]);
+            if (!resident && !(eff >= threshold)) continue;
+            eligible[group[i]]++;
+            if (!resident) promotions++;
             float f = eff > 0 ? (float) eff : 0f;
             packed[m++] = ((long) Float.floatToRawIntBits(f) << 32) | (0xFFFFFFFFL - i);
         }
-        if (m > 1 << 20) Arrays.parallelSort(packed, 0, m); else Arrays.sort(packed, 0, m);
+        boolean orderMatters = promotions > promoBudget;
+        for (int g = 0; g < cap.length && !orderMatters; g++) orderMatters = eligible[g] > cap[g] - used[g];
+        if (orderMatters) {
+            if (m > 1 << 20) Arrays.parallelSort(packed, 0, m); else Arrays.sort(packed, 0, m);
+        }
         int[] order = new int[m];
         for (int k = 0; k < m; k++) order[k] = (int) (0xFFFFFFFFL - (packed[m - 1 - k] & 0xFFFFFFFFL));
         return order;

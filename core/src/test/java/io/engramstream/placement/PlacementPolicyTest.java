@@ -137,6 +137,34 @@ class PlacementPolicyTest {
     }
 
     @Test
+    void thresholdFilteringNeverChangesTheResult() {
+        // Assembling every row without thresholds (no pre-filtering, full sorts) must equal the planner's result.
+        for (int seed = 0; seed < 12; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            RowStats s = randomStats(3_000 + r.nextInt(3_000), 100 + seed);
+            TierBudgets b = seed % 3 == 0
+                    ? TierBudgets.perLayer(BPR, new long[]{r.nextInt(300) * (long) BPR, r.nextInt(300) * (long) BPR},
+                            new long[]{r.nextInt(900) * (long) BPR, r.nextInt(900) * (long) BPR})
+                    : TierBudgets.ofRows(BPR, r.nextInt(400), r.nextInt(1500));
+            PlacementOptions o = new PlacementOptions(r.nextDouble() * 0.5, seed % 2 == 0 ? Long.MAX_VALUE : 1 + r.nextInt(200), new long[0]);
+            PreviousPlacement prev = new PreviousPlacement(1, PlacementPlanner.plan(s, PreviousPlacement.NONE, b, o).rows());
+            double[] scores = s.scores().clone();
+            for (int i = 0; i < scores.length; i++) scores[i] *= Math.exp(r.nextGaussian());
+            RowStats s2 = new RowStats(s.size(), s.keys(), scores, s.counts(), s.lastAccess());
+            PlacementResult planned = PlacementPlanner.plan(s2, prev, b, o);
+            CandidateRows everything = new CandidateRows(s.size());
+            for (int i = 0; i < s.size(); i++) everything.add(s.keys()[i], scores[i], s.counts()[i], s.lastAccess()[i], prev.tierOf(s.keys()[i]));
+            PlacementResult unfiltered = new PlacementPolicy(b, o).assemble(everything, prev, null);
+            assertEquals(unfiltered.rows(), planned.rows(), "seed " + seed);
+            assertEquals(unfiltered.summary().promotions(), planned.summary().promotions(), "seed " + seed);
+            for (int g = 0; g < b.groups(); g++) {
+                long[] hot = b.isPerLayer() ? planned.rows().countPerLayer(Tier.HOT, 2) : new long[]{planned.rows().count(Tier.HOT)};
+                assertTrue(hot[g] <= b.hotRows(g));
+            }
+        }
+    }
+
+    @Test
     void hysteresisKeepsResidentsThatFallSlightlyBehind() {
         long[] keys = {RowKey.of(0, 1), RowKey.of(0, 2), RowKey.of(0, 3)};
         // Row 1 is hot; row 2 now scores 10% more, row 3 scores 30% more.
