@@ -25,7 +25,9 @@ public final class PlacementPlanner {
         ScoreHistogram h = policy.newHistogram();
         for (int i = 0; i < stats.size(); i++) policy.observe(h, stats.keys()[i], stats.scores()[i], prevTier[i]);
         PlacementThresholds t = policy.thresholds(h);
-        CandidateRows c = new CandidateRows(1024);
+        long expected = previous.size() + 1024L;
+        for (int g = 0; g < budgets.groups(); g++) expected += budgets.hotRows(g) + budgets.warmRows(g);
+        CandidateRows c = new CandidateRows((int) Math.min(stats.size(), expected + expected / 8));
         for (int i = 0; i < stats.size(); i++) {
             long k = stats.keys()[i];
             double s = stats.scores()[i];

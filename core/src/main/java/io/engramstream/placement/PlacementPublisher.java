@@ -70,7 +70,9 @@ public final class PlacementPublisher {
         SnapshotMetadata meta = SnapshotMetadata.full(version, result.previousVersion() > 0 ? result.previousVersion() : -1,
                 specFingerprint, canonicalMapFingerprint, createdAtMillis, source, result.budgets(), layout.layerIds());
         CoverageCurve coverage = result.coverage() == null ? CoverageCurve.EMPTY : result.coverage();
-        PendingSnapshot p = directory.prepare(meta, result.rows(), deltas ? result.delta() : null, layout, writeOptions, coverage);
+        boolean hasPrevious = result.previousVersion() > 0;
+        PendingSnapshot p = directory.prepare(meta, result.rows(), deltas ? result.delta() : null, layout, writeOptions, coverage,
+                hasPrevious ? result.summary().promotions() : -1, hasPrevious ? result.summary().demotions() : -1);
         prepared.put(version, new PreviousPlacement(version, result.rows()));
         return p;
     }

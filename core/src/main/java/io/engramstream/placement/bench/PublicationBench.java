@@ -32,8 +32,11 @@ import java.util.SplittableRandom;
 public final class PublicationBench {
     private PublicationBench() {}
 
-    /** Median milliseconds per step, and sizes, for {@code rows} rows all placed (hot 20%, warm 80%). */
-    public static Map<String, double[]> run(RowLayout layout, int rows, int repeats, Path tmpDir,
+    /**
+     * Median milliseconds per step, and sizes, for a table of {@code rows} rows that all have
+     * statistics, with {@code hotShare} and {@code warmShare} of them as budgets.
+     */
+    public static Map<String, double[]> run(RowLayout layout, int rows, double hotShare, double warmShare, int repeats, Path tmpDir,
                                             java.util.function.Consumer<String> progress) throws IOException {
         if (rows > layout.rowsPerLayer(0) * layout.numLayers()) throw new IllegalArgumentException("table smaller than " + rows + " rows");
         SplittableRandom rnd = new SplittableRandom(7);
@@ -49,7 +52,7 @@ public final class PublicationBench {
             last[i] = i;
         }
         RowStats stats = new RowStats(rows, keys, scores, counts, last);
-        TierBudgets budgets = TierBudgets.ofRows(256, rows / 5, rows - rows / 5);
+        TierBudgets budgets = TierBudgets.ofRows(256, (long) (rows * hotShare), (long) (rows * warmShare));
         Map<String, List<Double>> ms = new LinkedHashMap<>();
         Map<String, double[]> out = new LinkedHashMap<>();
         for (int rep = 0; rep < repeats; rep++) {
@@ -68,8 +71,9 @@ public final class PublicationBench {
             add(ms, "plan (with previous, hysteresis, delta)", t);
 
             t = System.nanoTime();
-            baselineFullSort(s2, rows);
-            add(ms, "baseline: gather + full sort of all rows", t);
+            io.engramstream.snapshot.SnapshotRows naive = baselineFullSort(stats2, prev, budgets);
+            add(ms, "baseline: gather all rows, full sort, diff", t);
+            if (naive.size() != second.rows().size()) throw new IllegalStateException("baseline placed a different number of rows");
 
             SnapshotMetadata meta = SnapshotMetadata.full(2, 1, "bench", "bench", System.currentTimeMillis(), SourcePosition.NONE,
                     budgets, layout.layerIds());
@@ -106,11 +110,26 @@ public final class PublicationBench {
         ms.computeIfAbsent(step, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e6);
     }
 
-    /** The naive way: every row's (score, index) in one array, fully sorted. */
-    static long baselineFullSort(double[] scores, int n) {
+    /**
+     * The naive way to the same kind of output (without hysteresis): every row's (score, index)
+     * in one array, fully sorted, tiers assigned by rank, rows rebuilt in key order, delta by diff.
+     */
+    static io.engramstream.snapshot.SnapshotRows baselineFullSort(RowStats s, PreviousPlacement prev, TierBudgets b) {
+        int n = s.size();
         long[] packed = new long[n];
-        for (int i = 0; i < n; i++) packed[i] = ((long) Float.floatToRawIntBits((float) scores[i]) << 32) | (0xFFFFFFFFL - i);
+        for (int i = 0; i < n; i++) packed[i] = ((long) Float.floatToRawIntBits((float) s.scores()[i]) << 32) | (0xFFFFFFFFL - i);
         Arrays.parallelSort(packed);
-        return packed[n - 1];
+        byte[] tier = new byte[n];
+        Arrays.fill(tier, io.engramstream.snapshot.Tier.COLD_CODE);
+        long hot = b.hotRows(0), warm = b.warmRows(0);
+        for (int k = 0; k < n && k < hot + warm; k++) {
+            int i = (int) (0xFFFFFFFFL - (packed[n - 1 - k] & 0xFFFFFFFFL));
+            tier[i] = k < hot ? io.engramstream.snapshot.Tier.HOT_CODE : io.engramstream.snapshot.Tier.WARM_CODE;
+        }
+        io.engramstream.snapshot.SnapshotRows rows = io.engramstream.snapshot.SnapshotRows.full((int) Math.min(n, hot + warm));
+        for (int i = 0; i < n; i++)
+            if (tier[i] != io.engramstream.snapshot.Tier.COLD_CODE) rows.add(s.keys()[i], tier[i], s.scores()[i], s.counts()[i], s.lastAccess()[i]);
+        io.engramstream.snapshot.SnapshotDeltas.diff(prev.rows(), rows);
+        return rows;
     }
 }
