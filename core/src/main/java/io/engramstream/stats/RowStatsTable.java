@@ -62,9 +62,10 @@ public final class RowStatsTable {
      *
      * @param weighted the score increment, {@code count * weight(source)}
      * @param lambda   decay rate per clock unit ({@link ScoreDecay#lambda}); 0 for no decay
-     * @return true if the row was new to this table
+     * @return the row's score after the update, as of its last access (new rows show up as a
+     *         change of {@link #size()})
      */
-    public boolean add(long key, long count, int source, double weighted, long clock, double lambda) {
+    public double add(long key, long count, int source, double weighted, long clock, double lambda) {
         long[] s = slots;
         int m = mask;
         int i = home(key, bits);
@@ -83,7 +84,7 @@ public final class RowStatsTable {
                     score += lambda == 0 ? weighted : weighted * Math.exp(-lambda * (double) (last - clock));
                 }
                 s[b + SCORE] = Double.doubleToRawLongBits(score);
-                return false;
+                return score;
             }
             if (k == EMPTY) {
                 s[b] = key;
@@ -92,7 +93,7 @@ public final class RowStatsTable {
                 s[b + SCORE] = Double.doubleToRawLongBits(weighted);
                 s[b + LAST] = clock;
                 if (++size > growAt) grow();
-                return true;
+                return weighted;
             }
             i = (i + 1) & m;
         }

@@ -55,6 +55,9 @@ public final class StatsDirectory {
 
     public static Path root(Path out) { return out.resolve("stats"); }
 
+    /** Removes every publication under {@code out} (a fresh run). */
+    public static void clear(Path out) throws IOException { deleteTree(root(out)); }
+
     public static String checkpointTag(long checkpointId) { return String.format("cp-%012d", checkpointId); }
 
     public static String partName(int part, int parts) { return String.format("part-%05d-of-%05d.rows", part, parts); }
@@ -162,10 +165,16 @@ public final class StatsDirectory {
         return out;
     }
 
-    /** All rows of a publication, sorted by row key. */
+    /** All rows of a publication (the parts its summary lists), sorted by row key. */
     public static RowStatsColumns readRows(Path publication) throws IOException {
         List<RowStatsColumns> parts = new ArrayList<>();
-        for (Path f : partFiles(publication)) parts.add(readPart(f));
+        List<Path> files = new ArrayList<>();
+        if (Files.exists(publication.resolve("summary.json"))) {
+            for (String name : readSummary(publication).parts()) files.add(publication.resolve(name));
+        } else {
+            files.addAll(partFiles(publication));
+        }
+        for (Path f : files) parts.add(readPart(f));
         return parts.size() == 1 ? parts.get(0) : RowStatsColumns.mergeSorted(parts);
     }
 
