@@ -69,6 +69,8 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
     private transient long pendingTokens, pendingRecords, pendingDeadLetters;
 
     private transient Counter tokensCounter, lookupsCounter;
+    private transient boolean checkpointCompleted;
+    private transient long tokensThisAttempt;
 
     public CountLookupsOperator(StatsSettings settings) {
         this.settings = settings;
@@ -168,6 +170,25 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
         if (c.timestamp != Long.MIN_VALUE && c.timestamp > eventClock) eventClock = c.timestamp;
         tokensCounter.inc(len);
         lookupsCounter.inc((long) len * lookupsPerToken);
+        tokensThisAttempt += len;
+        if (settings.failAfterTokens > 0) maybeInjectFailure();
+    }
+
+    /** Test hook: fails this task once, mid-stream, after a checkpoint completed (so recovery restores state). */
+    private void maybeInjectFailure() throws java.io.IOException {
+        if (!checkpointCompleted || tokensThisAttempt < settings.failAfterTokens) return;
+        java.nio.file.Path marker = java.nio.file.Path.of(settings.failMarker);
+        try {
+            java.nio.file.Files.createFile(marker);
+        } catch (java.nio.file.FileAlreadyExistsException done) {
+            return;
+        }
+        throw new IllegalStateException("injected failure after " + tokensThisAttempt + " tokens (test hook)");
+    }
+
+    @Override public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        checkpointCompleted = true;
     }
 
     /** The last {@code history} tokens of (prior ++ tokens[0, len)). */

@@ -61,6 +61,7 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, TokenChun
     }
 
     @Override public void processElement(InputRecord in, Context ctx, Collector<TokenChunk> out) {
+        if (settings.decodeDelayMicros > 0) java.util.concurrent.locks.LockSupport.parkNanos(settings.decodeDelayMicros * 1000L);
         try {
             switch (in.kind) {
                 case InputRecord.TEXT -> emitText(in.origin, in.docId, in.chunkIndex, in.lastChunk, in.source, in.timestamp, in.offset, in.text, out);

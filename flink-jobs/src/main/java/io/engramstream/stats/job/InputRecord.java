@@ -82,6 +82,11 @@ public final class InputRecord {
         return this;
     }
 
+    /** What spreads records over subtasks: the document id for chunks (keeps them in order), else the offset. */
+    public long spreadKey() {
+        return docId != null ? ((long) docId.hashCode() << 32) ^ (origin == null ? 0 : origin.hashCode()) : offset;
+    }
+
     public InputRecord from(byte src) {
         this.source = src;
         return this;

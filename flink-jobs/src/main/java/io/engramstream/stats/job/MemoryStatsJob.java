@@ -145,8 +145,9 @@ public final class MemoryStatsJob {
                 });
                 FileSource<InputRecord> src = FileSource.forBulkFileFormat(bulk, paths.toArray(new org.apache.flink.core.fs.Path[0])).build();
                 DataStream<InputRecord> s = env.fromSource(src, WatermarkStrategy.noWatermarks(), "files", InputRecord.TYPE).uid(UID_SOURCE);
-                // A file is read by one subtask; spread the documents so tokenizing uses every core.
-                return env.getParallelism() > 1 ? s.rebalance() : s;
+                // A file is read by one subtask: spread the documents so tokenizing uses every core, by
+                // document so that the chunks of one document stay in order.
+                return env.getParallelism() > 1 ? s.partitionCustom(new SpreadDocuments(), InputRecord::spreadKey, Types.LONG) : s;
             }
             case ZIPF -> {
                 long records = (input.zipfTokens() + input.zipfChunk() - 1) / input.zipfChunk();
@@ -213,6 +214,15 @@ public final class MemoryStatsJob {
             FileSink<DeadLetter> sink = FileSink.forRowFormat(
                     new org.apache.flink.core.fs.Path(Path.of(outDir).resolve("dead-letters").toUri()), new DeadLetterJson()).build();
             dead.sinkTo(sink).name("dead-letters").uid(UID_DEAD_LETTERS);
+        }
+    }
+
+    /** Spreads documents evenly over subtasks; all chunks of a document go to one. */
+    static final class SpreadDocuments implements org.apache.flink.api.common.functions.Partitioner<Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override public int partition(Long key, int partitions) {
+            return (int) (((io.engramstream.stats.VirtualShards.mix(key) >>> 32) * partitions) >>> 32);
         }
     }
 

@@ -48,6 +48,12 @@ public final class StatsSettings implements Serializable {
     public final String outDir;
     /** Test hook: write every snapshot's and every restore's statistics here. */
     public final String dumpDir;
+    /** Test hook: fail one task once, after this many tokens and a completed checkpoint (0 = never). */
+    public final long failAfterTokens;
+    /** Test hook: the file whose creation marks the injected failure as done (survives the restart). */
+    public final String failMarker;
+    /** Test hook: microseconds each decoded record waits (makes a small input last across checkpoints). */
+    public final int decodeDelayMicros;
 
     private StatsSettings(Builder b) {
         this.spec = b.spec;
@@ -78,6 +84,9 @@ public final class StatsSettings implements Serializable {
         this.maxTextChars = b.maxTextChars;
         this.outDir = b.outDir;
         this.dumpDir = b.dumpDir;
+        this.failAfterTokens = b.failAfterTokens;
+        this.failMarker = b.failMarker;
+        this.decodeDelayMicros = b.decodeDelayMicros;
     }
 
     public double lambda() { return ScoreDecay.lambda(halfLife); }
@@ -127,6 +136,9 @@ public final class StatsSettings implements Serializable {
         private int maxTextChars = 8 << 20;
         private String outDir;
         private String dumpDir;
+        private long failAfterTokens;
+        private String failMarker;
+        private int decodeDelayMicros;
 
         private Builder(EngramSpec spec) {
             this.spec = spec;
@@ -184,6 +196,15 @@ public final class StatsSettings implements Serializable {
         public Builder maxTextChars(int n) { this.maxTextChars = n; return this; }
         public Builder outDir(String dir) { this.outDir = dir; return this; }
         public Builder dumpDir(String dir) { this.dumpDir = dir; return this; }
+        /** Test hook: one injected task failure after {@code tokens} tokens and a completed checkpoint. */
+        public Builder failOnceAfter(long tokens, String markerFile) {
+            this.failAfterTokens = tokens;
+            this.failMarker = markerFile;
+            return this;
+        }
+
+        /** Test hook: slow decoding down by {@code micros} per record. */
+        public Builder decodeDelayMicros(int micros) { this.decodeDelayMicros = micros; return this; }
 
         public StatsSettings build() {
             if (map == null) map = CanonicalMaps.forId(canonicalMapId);
