@@ -147,7 +147,7 @@ public final class MemoryStatsJob {
                 DataStream<InputRecord> s = env.fromSource(src, WatermarkStrategy.noWatermarks(), "files", InputRecord.TYPE).uid(UID_SOURCE);
                 // A file is read by one subtask: spread the documents so tokenizing uses every core, by
                 // document so that the chunks of one document stay in order.
-                return env.getParallelism() > 1 ? s.partitionCustom(new SpreadDocuments(), InputRecord::spreadKey, Types.LONG) : s;
+                return env.getParallelism() > 1 ? s.partitionCustom(new SpreadDocuments(), new SpreadKey()) : s;
             }
             case ZIPF -> {
                 long records = (input.zipfTokens() + input.zipfChunk() - 1) / input.zipfChunk();
@@ -224,6 +224,12 @@ public final class MemoryStatsJob {
         @Override public int partition(Long key, int partitions) {
             return (int) (((io.engramstream.stats.VirtualShards.mix(key) >>> 32) * partitions) >>> 32);
         }
+    }
+
+    static final class SpreadKey implements org.apache.flink.api.java.functions.KeySelector<InputRecord, Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override public Long getKey(InputRecord r) { return r.spreadKey(); }
     }
 
     /** Kafka messages as {@link InputRecord}s: decoding waits for {@link DecodeFunction} (dead letters). */
