@@ -81,52 +81,63 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, TokenChun
         }
     }
 
+    /**
+     * Decodes a bus message: by topic for the catalog's topics, else by the schema fingerprint in
+     * its single-object header (so the job reads renamed topics too).
+     */
     private void decodeMessage(InputRecord in, Collector<TokenChunk> out) throws RecordDecodeException, Rejected {
         byte[] bytes = in.bytes;
-        switch (in.origin) {
-            case TopicCatalog.CORPUS_TOKENS -> {
-                tokensReuse = corpusTokensCodec.decode(bytes, tokensReuse);
-                CorpusTokens r = tokensReuse;
-                String tok = r.getTokenizerId();
-                if (!tok.equals(settings.canonicalMapId) && !tok.equals(settings.canonicalVocabularyId)) {
-                    throw new Rejected(ErrorKind.CANONICAL_MAP_MISMATCH, "tokens from tokenizer '" + tok
-                            + "' but the spec's canonical map is for '" + settings.canonicalVocabularyId + "'");
-                }
-                String fp = r.getCanonicalMapFingerprint();
-                if (fp != null && !fp.equals(settings.canonicalMapFingerprint)) {
-                    throw new Rejected(ErrorKind.CANONICAL_MAP_MISMATCH, "record pins canonical map " + fp
-                            + " but the job uses " + settings.canonicalMapFingerprint);
-                }
-                ByteBuffer ids = r.getTokenIds();
-                int n = TokenIds.count(ids);
-                if (rawScratch.length < n) rawScratch = new int[Math.max(n, rawScratch.length * 2)];
-                TokenIds.unpack(ids, rawScratch, 0);
-                emitRaw(key(r.getSource(), r.getDocumentId(), 0), r.getChunkIndex(), r.getLastChunk(), TokenChunk.CORPUS,
-                        r.getEventTime().toEpochMilli(), rawScratch, n, out);
+        Class<?> type = switch (in.origin) {
+            case TopicCatalog.CORPUS_TOKENS -> CorpusTokens.class;
+            case TopicCatalog.CORPUS_TEXT -> CorpusText.class;
+            case TopicCatalog.INFERENCE_TRAFFIC -> InferenceTraffic.class;
+            default -> {
+                RecordCodec<?> c = Codecs.detect(bytes);
+                // Not detectable: let a codec name the problem (EMPTY, BAD_HEADER, UNKNOWN_SCHEMA, ...).
+                yield c == null ? CorpusTokens.class : c.type();
             }
-            case TopicCatalog.CORPUS_TEXT -> {
-                CorpusText r = corpusTextCodec.decode(bytes);
-                emitText(r.getSource(), r.getDocumentId(), r.getChunkIndex(), r.getLastChunk(), TokenChunk.CORPUS,
-                        r.getEventTime().toEpochMilli(), in.offset, r.getText(), out);
+        };
+        if (type == CorpusTokens.class) {
+            tokensReuse = corpusTokensCodec.decode(bytes, tokensReuse);
+            CorpusTokens r = tokensReuse;
+            String tok = r.getTokenizerId();
+            if (!tok.equals(settings.canonicalMapId) && !tok.equals(settings.canonicalVocabularyId)) {
+                throw new Rejected(ErrorKind.CANONICAL_MAP_MISMATCH, "tokens from tokenizer '" + tok
+                        + "' but the spec's canonical map is for '" + settings.canonicalVocabularyId + "'");
             }
-            case TopicCatalog.INFERENCE_TRAFFIC -> {
-                InferenceTraffic r = trafficCodec.decode(bytes);
-                if (!r.getSpecFingerprint().equals(settings.spec.fingerprint())) {
-                    throw new Rejected(ErrorKind.SPEC_MISMATCH, "served with spec " + r.getSpecFingerprint()
-                            + " but the job counts for spec " + settings.spec.fingerprint());
-                }
-                ByteBuffer prompt = r.getPromptTokenIds(), gen = r.getGeneratedTokenIds();
-                int np = TokenIds.count(prompt), ng = TokenIds.count(gen);
-                if ((long) np + ng > settings.maxRecordTokens) {
-                    throw new Rejected(ErrorKind.OVERSIZE, (np + ng) + " tokens, more than the limit of " + settings.maxRecordTokens);
-                }
-                int[] all = new int[np + ng];
-                TokenIds.unpack(prompt, all, 0);
-                TokenIds.unpack(gen, all, np);
-                // The served sequence is the prompt followed by the generated tokens: one document.
-                emitRaw(key("inference", r.getRequestId(), 0), 0, true, TokenChunk.INFERENCE, r.getEventTime().toEpochMilli(), all, all.length, out);
+            String fp = r.getCanonicalMapFingerprint();
+            if (fp != null && !fp.equals(settings.canonicalMapFingerprint)) {
+                throw new Rejected(ErrorKind.CANONICAL_MAP_MISMATCH, "record pins canonical map " + fp
+                        + " but the job uses " + settings.canonicalMapFingerprint);
             }
-            default -> throw new Rejected(ErrorKind.OTHER, "no decoder for topic " + in.origin);
+            ByteBuffer ids = r.getTokenIds();
+            int n = TokenIds.count(ids);
+            if (rawScratch.length < n) rawScratch = new int[Math.max(n, rawScratch.length * 2)];
+            TokenIds.unpack(ids, rawScratch, 0);
+            emitRaw(key(r.getSource(), r.getDocumentId(), 0), r.getChunkIndex(), r.getLastChunk(), TokenChunk.CORPUS,
+                    r.getEventTime().toEpochMilli(), rawScratch, n, out);
+        } else if (type == CorpusText.class) {
+            CorpusText r = corpusTextCodec.decode(bytes);
+            emitText(r.getSource(), r.getDocumentId(), r.getChunkIndex(), r.getLastChunk(), TokenChunk.CORPUS,
+                    r.getEventTime().toEpochMilli(), in.offset, r.getText(), out);
+        } else if (type == InferenceTraffic.class) {
+            InferenceTraffic r = trafficCodec.decode(bytes);
+            if (!r.getSpecFingerprint().equals(settings.spec.fingerprint())) {
+                throw new Rejected(ErrorKind.SPEC_MISMATCH, "served with spec " + r.getSpecFingerprint()
+                        + " but the job counts for spec " + settings.spec.fingerprint());
+            }
+            ByteBuffer prompt = r.getPromptTokenIds(), gen = r.getGeneratedTokenIds();
+            int np = TokenIds.count(prompt), ng = TokenIds.count(gen);
+            if ((long) np + ng > settings.maxRecordTokens) {
+                throw new Rejected(ErrorKind.OVERSIZE, (np + ng) + " tokens, more than the limit of " + settings.maxRecordTokens);
+            }
+            int[] all = new int[np + ng];
+            TokenIds.unpack(prompt, all, 0);
+            TokenIds.unpack(gen, all, np);
+            // The served sequence is the prompt followed by the generated tokens: one document.
+            emitRaw(key("inference", r.getRequestId(), 0), 0, true, TokenChunk.INFERENCE, r.getEventTime().toEpochMilli(), all, all.length, out);
+        } else {
+            throw new Rejected(ErrorKind.OTHER, "a " + type.getSimpleName() + " record is not statistics input (topic " + in.origin + ")");
         }
     }
 

@@ -108,7 +108,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             }
             if (settings.dumpDir != null) {
                 RowStatsColumns rows = collectRows();
-                StatsDirectory.publishPart(Path.of(settings.dumpDir), header("restore-" + restoredId, rows), rows);
+                StatsDirectory.publishPart(Path.of(settings.dumpDir), header("restore-" + StatsDirectory.checkpointTag(restoredId), rows), rows);
             }
         }
     }

@@ -92,13 +92,26 @@ final class StatsJobTesting {
                 continue;
             }
             double score = rows.corpus(r) * corpusWeight + rows.inference(r) * inferenceWeight;
-            if (rows.scoreAtLast(r) != score) {
+            if (!Double.isNaN(corpusWeight) && rows.scoreAtLast(r) != score) {
                 if (wrong++ < 5) first.append("score of ").append(RowKey.toString(rows.key(r))).append(' ').append(rows.scoreAtLast(r))
                         .append(" != ").append(score).append("; ");
             }
         }
         if (wrong > 0) fail(wrong + " rows differ from the independent count: " + first);
         assertTrue(rows.isSortedByKey());
+    }
+
+    /** Two publications hold exactly the same rows: keys, counts, score bits and last access. */
+    static void assertSameRows(RowStatsColumns a, RowStatsColumns b, String what) {
+        assertEquals(a.size(), b.size(), what + ": rows");
+        for (int r = 0; r < a.size(); r++) {
+            if (a.key(r) != b.key(r) || a.corpus(r) != b.corpus(r) || a.inference(r) != b.inference(r)
+                    || Double.doubleToLongBits(a.scoreAtLast(r)) != Double.doubleToLongBits(b.scoreAtLast(r)) || a.last(r) != b.last(r)) {
+                fail(what + ": row " + r + " differs: " + RowKey.toString(a.key(r)) + " " + a.corpus(r) + "/" + a.inference(r) + "/"
+                        + a.scoreAtLast(r) + "/" + a.last(r) + " vs " + RowKey.toString(b.key(r)) + " " + b.corpus(r) + "/"
+                        + b.inference(r) + "/" + b.scoreAtLast(r) + "/" + b.last(r));
+            }
+        }
     }
 
     static long total(Map<Long, long[]> counts) {
