@@ -63,6 +63,9 @@ public final class RowStatsColumns {
     }
 
     public int size() { return size; }
+
+    /** Empties the columns, keeping their capacity. */
+    public void clear() { size = 0; }
     public long key(int r) { return keys[r]; }
     public long corpus(int r) { return corpus[r]; }
     public long inference(int r) { return inference[r]; }

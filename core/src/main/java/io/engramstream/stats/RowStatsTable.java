@@ -32,6 +32,10 @@ public final class RowStatsTable {
     private int mask;
     private int size;
     private int growAt;
+    // Decay factors memoized by clock distance: a batch shares one clock and most of its rows were
+    // last touched by one of a few earlier flushes, so exp() runs a few times per batch, not per row.
+    private transient long memoDt1 = -1, memoDt2 = -1;
+    private transient double memoF1, memoF2, memoLambda;
 
     public RowStatsTable() { this(MIN_CAPACITY); }
 
@@ -77,11 +81,11 @@ public final class RowStatsTable {
                 long last = s[b + LAST];
                 double score = Double.longBitsToDouble(s[b + SCORE]);
                 if (clock >= last) {
-                    if (clock != last && lambda != 0) score *= Math.exp(-lambda * (double) (clock - last));
+                    if (clock != last && lambda != 0) score *= decay(clock - last, lambda);
                     s[b + LAST] = clock;
                     score += weighted;
                 } else {
-                    score += lambda == 0 ? weighted : weighted * Math.exp(-lambda * (double) (last - clock));
+                    score += lambda == 0 ? weighted : weighted * decay(last - clock, lambda);
                 }
                 s[b + SCORE] = Double.doubleToRawLongBits(score);
                 return score;
@@ -97,6 +101,22 @@ public final class RowStatsTable {
             }
             i = (i + 1) & m;
         }
+    }
+
+    /** {@code exp(-lambda * dt)}, memoized for the two most recent distances. */
+    private double decay(long dt, double lambda) {
+        if (lambda != memoLambda) {
+            memoLambda = lambda;
+            memoDt1 = memoDt2 = -1;
+        }
+        if (dt == memoDt1) return memoF1;
+        if (dt == memoDt2) return memoF2;
+        double f = Math.exp(-lambda * (double) dt);
+        memoDt2 = memoDt1;
+        memoF2 = memoF1;
+        memoDt1 = dt;
+        memoF1 = f;
+        return f;
     }
 
     /** Inserts a complete row (restore, merge); the key must not be present yet. */

@@ -8,9 +8,9 @@ package io.engramstream.stats;
 public final class VirtualShards {
     private VirtualShards() {}
 
-    /** The shard of a row key, in {@code [0, shards)}. */
+    /** The shard of a row key, in {@code [0, shards)}: multiply-shift range reduction (no division). */
     public static int shardOf(long rowKey, int shards) {
-        return (int) ((mix(rowKey) >>> 1) % shards);
+        return (int) (((mix(rowKey) >>> 32) * shards) >>> 32);
     }
 
     /** MurmurHash3's 64-bit finalizer: every input bit affects every output bit. */

@@ -129,6 +129,11 @@ public final class MemoryStatsJob {
                 .uid(UID_STATS);
     }
 
+    /** The job's source for {@code input} (also the naive baseline's, so both read the same way). */
+    public static DataStream<InputRecord> sourceFor(StreamExecutionEnvironment env, JobInput input, StatsSettings settings) {
+        return source(env, input, settings);
+    }
+
     static DataStream<InputRecord> source(StreamExecutionEnvironment env, JobInput input, StatsSettings settings) {
         switch (input.kind()) {
             case FILES -> {
