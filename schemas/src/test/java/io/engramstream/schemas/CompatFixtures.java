@@ -32,7 +32,8 @@ final class CompatFixtures {
             var versions = SchemaHistory.versions(name);
             for (int v = 1; v <= versions.size(); v++) {
                 Schema s = versions.get(v - 1);
-                GenericRecord g = name.equals("CorpusTokens") && v == 1 ? corpusTokensV1(s) : asGeneric(r, s);
+                GenericRecord g = name.equals("CorpusTokens") && v == 1 ? corpusTokensV1(s)
+                        : name.equals("SnapshotManifest") && v == 1 ? snapshotManifestV1(s) : asGeneric(r, s);
                 out.put(name + ".v" + v + ".bin", singleObject(s, g));
             }
         }
@@ -47,6 +48,49 @@ final class CompatFixtures {
         g.put("tokenizerId", "cl100k_base");
         g.put("tokenIds", ByteBuffer.wrap(new byte[] {10, 0, 0, 0, 20, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0}));
         g.put("eventTime", 1_600_000_000_000L);
+        return g;
+    }
+
+    /** SnapshotManifest as version 1 wrote it (the values of the sample frozen in SnapshotManifest.v1.bin). */
+    static GenericRecord snapshotManifestV1(Schema v1) {
+        long t0 = Samples.T0.toEpochMilli();
+        GenericRecord g = new GenericData.Record(v1);
+        g.put("version", 12L);
+        g.put("previousVersion", 11L);
+        g.put("kind", new GenericData.EnumSymbol(v1.getField("kind").schema(), "DELTA"));
+        g.put("specFingerprint", "fedcba9876543210");
+        g.put("canonicalMapFingerprint", "0123456789abcdef");
+        g.put("createdTime", t0);
+        Schema offsetSchema = v1.getField("sourceOffsets").schema().getElementType();
+        java.util.List<GenericRecord> offsets = new java.util.ArrayList<>();
+        for (long[] o : new long[][] {{0, 1000}, {1, 2000}}) {
+            GenericRecord so = new GenericData.Record(offsetSchema);
+            so.put("topic", "engram.corpus.tokens");
+            so.put("partition", (int) o[0]);
+            so.put("offset", o[1]);
+            offsets.add(so);
+        }
+        g.put("sourceOffsets", offsets);
+        g.put("watermark", t0 - 5000);
+        g.put("fileUri", "file:///data/snapshots/v12.arrow");
+        g.put("sha256", "ab".repeat(32));
+        g.put("bytes", 123_456_789L);
+        GenericRecord rows = new GenericData.Record(v1.getField("rowsPerTier").schema());
+        rows.put("hot", 1000L);
+        rows.put("warm", 20_000L);
+        rows.put("cold", 1_273_800L);
+        g.put("rowsPerTier", rows);
+        GenericRecord budgets = new GenericData.Record(v1.getField("budgets").schema());
+        budgets.put("hotBytes", 1L << 30);
+        budgets.put("warmBytes", 8L << 30);
+        budgets.put("coldBytes", -1L);
+        g.put("budgets", budgets);
+        GenericRecord cov = new GenericData.Record(v1.getField("coverage").schema());
+        cov.put("lookupsCounted", 5_000_000L);
+        cov.put("distinctRows", 400_000L);
+        cov.put("hotFraction", 0.81);
+        cov.put("warmFraction", 0.15);
+        g.put("coverage", cov);
         return g;
     }
 

@@ -43,15 +43,21 @@ final class Samples {
     }
 
     static SnapshotManifest manifest() {
-        return SnapshotManifest.newBuilder().setVersion(12).setPreviousVersion(11L).setKind(SnapshotKind.DELTA)
+        return SnapshotManifest.newBuilder().setFormatVersion(1).setVersion(12).setPreviousVersion(11L)
                 .setSpecFingerprint("fedcba9876543210").setCanonicalMapFingerprint("0123456789abcdef")
                 .setCreatedTime(T0)
                 .setSourceOffsets(List.of(new SourceOffset("engram.corpus.tokens", 0, 1000L),
                         new SourceOffset("engram.corpus.tokens", 1, 2000L)))
-                .setWatermark(T0.minusSeconds(5))
-                .setFileUri("file:///data/snapshots/v12.arrow").setSha256("ab".repeat(32)).setBytes(123_456_789L)
+                .setWatermark(T0.minusSeconds(5)).setSourceTokens(3_000_000L).setSourceDescription("")
+                .setFile("snapshot-000000000012.arrow")
+                .setFileUri("file:///data/snapshots/snapshot-000000000012.arrow").setSha256("ab".repeat(32)).setBytes(123_456_789L)
+                .setCompression("zstd")
                 .setRowsPerTier(new TierRows(1000L, 20_000L, 1_273_800L))
-                .setBudgets(new TierBudgets(1L << 30, 8L << 30, -1L))
+                .setPromotions(40).setDemotions(38)
+                .setDelta(new DeltaFile("delta-000000000012.arrow", "file:///data/snapshots/delta-000000000012.arrow",
+                        "cd".repeat(32), 4096L, 11L, 78L))
+                .setBudgets(new TierBudgets(1L << 30, 8L << 30, -1L, 256, List.of(1L << 29, 1L << 29), List.of(4L << 30, 4L << 30)))
+                .setCoverageCurve(List.of(new CoveragePoint(1L, 256L, 0.01), new CoveragePoint(1024L, 262_144L, 0.6)))
                 .setCoverage(new CoverageSummary(5_000_000L, 400_000L, 0.81, 0.15))
                 .build();
     }

@@ -70,6 +70,32 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void snapshotManifestVersion1DecodesWithTheDefaultsOfVersion2() throws Exception {
+        SnapshotManifest m = Codecs.SNAPSHOT_MANIFEST.decode(fixture("SnapshotManifest.v1.bin"));
+        assertEquals(12L, m.getVersion());
+        assertEquals(11L, m.getPreviousVersion());
+        assertEquals(1, m.getFormatVersion());
+        assertEquals(Samples.T0, m.getCreatedTime());
+        assertEquals(2, m.getSourceOffsets().size());
+        assertEquals(2000L, m.getSourceOffsets().get(1).getOffset());
+        assertEquals(Samples.T0.minusSeconds(5), m.getWatermark());
+        assertEquals("", m.getFile());
+        assertEquals("none", m.getCompression());
+        assertEquals(1_273_800L, m.getRowsPerTier().getCold());
+        assertEquals(8L << 30, m.getBudgets().getWarmBytes());
+        assertEquals(0, m.getBudgets().getBytesPerRow());
+        assertNull(m.getBudgets().getHotBytesPerLayer());
+        assertNull(m.getDelta());
+        assertEquals(0.81, m.getCoverage().getHotFraction());
+        assertTrue(m.getCoverageCurve().isEmpty());
+        // and core's view of it: the file name from the URI, no budgets without a row size
+        io.engramstream.snapshot.SnapshotManifest core = SnapshotManifests.fromAvro(m);
+        assertEquals("v12.arrow", core.file());
+        assertNull(core.budgets());
+        assertEquals(Map.of("engram.corpus.tokens-0", 1000L, "engram.corpus.tokens-1", 2000L), core.source().offsets());
+    }
+
+    @Test
     void everyFrozenFixtureDecodesToItsSample() throws Exception {
         Map<String, SpecificRecord> expected = Map.of(
                 "CorpusText.v1.bin", Samples.text(),
@@ -77,7 +103,7 @@ class SchemaCompatibilityTest {
                 "InferenceTraffic.v1.bin", Samples.traffic(),
                 "InferenceRequest.v1.bin", Samples.request(),
                 "InferenceResponse.v1.bin", Samples.response(),
-                "SnapshotManifest.v1.bin", Samples.manifest(),
+                "SnapshotManifest.v2.bin", Samples.manifest(),
                 "DeadLetter.v1.bin", Samples.deadLetter());
         for (var e : expected.entrySet()) {
             RecordCodec<?> c = Codecs.forName(e.getValue().getSchema().getName());
