@@ -76,6 +76,17 @@ public final class SnapshotDirectory {
      */
     public PendingSnapshot prepare(SnapshotMetadata metadata, SnapshotRows rows, SnapshotRows delta, RowLayout layout,
                                    WriteOptions options, CoverageCurve coverage) throws IOException {
+        return prepare(metadata, rows, delta, layout, options, coverage, -1, -1);
+    }
+
+    /**
+     * As {@link #prepare(SnapshotMetadata, SnapshotRows, SnapshotRows, RowLayout, WriteOptions, CoverageCurve)},
+     * with the promotion and demotion counts given (used when no delta is written); counts from a
+     * delta take precedence.
+     */
+    public PendingSnapshot prepare(SnapshotMetadata metadata, SnapshotRows rows, SnapshotRows delta, RowLayout layout,
+                                   WriteOptions options, CoverageCurve coverage, long promotionsIfKnown,
+                                   long demotionsIfKnown) throws IOException {
         if (metadata.kind() != SnapshotKind.FULL) throw new IllegalArgumentException("prepare takes full-snapshot metadata");
         if (delta != null && !delta.isDelta()) throw new IllegalArgumentException("delta rows expected");
         if (delta != null && metadata.baseVersion() <= 0) throw new IllegalArgumentException("a delta needs a previous version");
@@ -86,7 +97,7 @@ public final class SnapshotDirectory {
         try {
             WrittenFile full = SnapshotWriter.write(dir.resolve(tmp), metadata, rows, layout, options);
             SnapshotManifest.DeltaFile deltaFile = null;
-            long promotions = -1, demotions = -1;
+            long promotions = promotionsIfKnown, demotions = demotionsIfKnown;
             if (delta != null) {
                 tmpDelta = "." + deltaFileName(v) + TMP_SUFFIX;
                 WrittenFile d = SnapshotWriter.write(dir.resolve(tmpDelta), metadata.asDelta(), delta, layout, options);
