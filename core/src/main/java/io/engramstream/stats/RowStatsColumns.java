@@ -37,11 +37,8 @@ public final class RowStatsColumns {
         size++;
     }
 
-    /** Appends all rows of a table. */
-    public void addAll(RowStatsTable table) {
-        ensure(size + table.size());
-        table.forEach(this::add);
-    }
+    /** Makes room for {@code more} rows. */
+    public void reserve(int more) { ensure(size + more); }
 
     public void addAll(RowStatsColumns other) {
         ensure(size + other.size);
