@@ -76,6 +76,9 @@ public final class RowStatsColumns {
     /** Sorts rows by key (ascending), in place. */
     public void sortByKey() { quickSort(0, size - 1); }
 
+    /** Sorts rows {@code [from, to)} by key, in place. */
+    public void sortRange(int from, int to) { quickSort(from, to - 1); }
+
     public boolean isSortedByKey() {
         for (int r = 1; r < size; r++) if (keys[r - 1] >= keys[r]) return false;
         return true;

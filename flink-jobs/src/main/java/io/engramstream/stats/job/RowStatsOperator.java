@@ -301,12 +301,32 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         return n[0];
     }
 
-    /** All rows of this subtask, sorted by key. */
+    /**
+     * All rows of this subtask, sorted by key without a global sort: shards are consecutive row
+     * ranges, so visiting them in shard order and each one in row order (dense tables already
+     * are; sparse ones are sorted on their own) yields the rows in key order.
+     */
     RowStatsColumns collectRows() throws Exception {
         RowStatsColumns cols = new RowStatsColumns((int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, distinctRows)));
-        long[] bytes = {0};
-        forEachRow(cols::add, bytes);
-        cols.sortByKey();
+        KeyedStateBackend<Object> backend = getKeyedStateBackend();
+        if (shardTable()) {
+            RowStatsTable[] byShard = new RowStatsTable[settings.shards];
+            backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    new ValueStateDescriptor<>("rows", RowStatsTableSerializer.INSTANCE),
+                    (key, state) -> byShard[shardOfKey.get((Integer) key)] = state.value());
+            for (int sh = 0; sh < byShard.length; sh++) {
+                RowStatsTable t = byShard[sh];
+                if (t == null) continue;
+                long start = rowShards.start(sh);
+                int from = cols.size();
+                t.forEach((local, c, i, sc, l) -> cols.add(rowShards.rowKey(start + local), c, i, sc, l));
+                if (!t.isDense()) cols.sortRange(from, cols.size());
+            }
+        } else {
+            long[] bytes = {0};
+            forEachRow(cols::add, bytes);
+            cols.sortByKey();
+        }
         return cols;
     }
 
