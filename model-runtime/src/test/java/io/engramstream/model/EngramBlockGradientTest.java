@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class EngramBlockGradientTest {
     static final int B = 2, T = 7, H = 6, E = 10, KERNEL = 4, DILATION = 2;
     static final double STEP = 1e-6;
+    /** Elements checked per tensor (a seeded sample; every element of the small ones). */
+    static final int SAMPLE = 12;
 
     @Test
     void analyticGradientsMatchCentralDifferences() {
@@ -57,7 +59,8 @@ class EngramBlockGradientTest {
                 NDArray a = p.getValue().getArray();
                 checked += compare(p.getKey(), a, a.getGradient(), loss);
             }
-            assertEquals(B * T * E + B * T * H + 2 * (H * E + H) + 3 * H + H * KERNEL, checked);
+            // e, h, two projection weights and biases, three norm scales, the conv filter.
+            assertEquals(SAMPLE + SAMPLE + 2 * (SAMPLE + H) + 3 * H + SAMPLE, checked);
         }
     }
 
@@ -120,7 +123,10 @@ class EngramBlockGradientTest {
         double[] base = x.toDoubleArray();
         double[] analytic = grad.toDoubleArray();
         double worst = 0;
-        for (int i = 0; i < base.length; i++) {
+        Random pick = new Random(name.hashCode());
+        int n = Math.min(SAMPLE, base.length);
+        for (int c = 0; c < n; c++) {
+            int i = base.length <= SAMPLE ? c : pick.nextInt(base.length);
             double[] v = base.clone();
             v[i] = base[i] + STEP;
             x.set(v);
@@ -134,7 +140,7 @@ class EngramBlockGradientTest {
         }
         x.set(base);
         assertTrue(worst < 1e-6, name + ": worst relative error " + worst);
-        return base.length;
+        return n;
     }
 
     static double[] randomDoubles(Random rnd, int n, double mean, double std) {
