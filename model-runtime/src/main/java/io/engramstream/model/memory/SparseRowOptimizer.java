@@ -12,15 +12,18 @@ import java.util.Locale;
  * Rows a batch did not touch are not visited, which equals a dense update of the whole table for
  * SGD and Adagrad (a zero gradient leaves both the row and its Adagrad accumulator unchanged).
  *
- * <p>Per-row optimizer state (Adagrad's sum of squared gradients, one float per element) lives
- * here, keyed by row, created on a row's first update; it is saved with the checkpoint. The
- * update loops are allocation-free once the state has room for the rows.
+ * <p>Every row the optimizer has updated gets a slot (in first-update order) in {@link #touched()};
+ * per-row state (Adagrad's sum of squared gradients, one float per element) lives in that slot.
+ * Both are saved with a checkpoint, and the touched rows are exactly the rows whose values differ
+ * from their initializer, so a checkpoint stores those rows only, whatever the table's backing.
+ * The update loops are allocation-free once the state has room for the rows.
  */
 public abstract class SparseRowOptimizer {
     public enum Kind { SGD, ADAGRAD }
 
     protected final int dim;
     protected final float learningRate;
+    protected final LongIndexMap touched = new LongIndexMap(1 << 14);
     private float[] rowBuffer = new float[0];
 
     protected SparseRowOptimizer(int dim, float learningRate) {
@@ -49,12 +52,15 @@ public abstract class SparseRowOptimizer {
         int n = count * dim;
         if (rowBuffer.length < n) rowBuffer = new float[Math.max(n, rowBuffer.length * 2)];
         rows.read(keys, 0, count, rowBuffer, 0);
-        for (int i = 0; i < count; i++) update(keys[i], rowBuffer, grads, i * dim);
+        for (int i = 0; i < count; i++) update(touched.getOrAdd(keys[i]), rowBuffer, grads, i * dim);
         rows.write(keys, 0, count, rowBuffer, 0);
     }
 
-    /** Updates {@code w[off..off+dim)} in place from {@code g[off..off+dim)}. */
-    protected abstract void update(long key, float[] w, float[] g, int off);
+    /** Updates {@code w[off..off+dim)} in place from {@code g[off..off+dim)}; {@code slot} is the row's slot in {@link #touched()}. */
+    protected abstract void update(int slot, float[] w, float[] g, int off);
+
+    /** The rows updated so far, in first-update order. Live: do not modify. */
+    public LongIndexMap touched() { return touched; }
 
     /** Number of rows that carry optimizer state. */
     public abstract int rowsWithState();
@@ -63,6 +69,10 @@ public abstract class SparseRowOptimizer {
         out.writeUTF(kind().name());
         out.writeInt(dim);
         out.writeFloat(learningRate);
+        int n = touched.size();
+        out.writeInt(n);
+        long[] keys = touched.keysBySlot();
+        for (int i = 0; i < n; i++) out.writeLong(keys[i]);
         saveState(out);
     }
 
@@ -74,6 +84,9 @@ public abstract class SparseRowOptimizer {
         if (!k.equals(kind().name()) || d != dim) {
             throw new IOException("checkpoint holds " + k + " state for rows of " + d + ", this run uses " + kind() + " with " + dim);
         }
+        touched.clear();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) touched.getOrAdd(in.readLong());
         loadState(in);
     }
 
@@ -90,7 +103,7 @@ public abstract class SparseRowOptimizer {
         @Override public Kind kind() { return Kind.SGD; }
 
         @Override
-        protected void update(long key, float[] w, float[] g, int off) {
+        protected void update(int slot, float[] w, float[] g, int off) {
             for (int i = off, end = off + dim; i < end; i++) w[i] -= learningRate * g[i];
         }
 
@@ -102,7 +115,6 @@ public abstract class SparseRowOptimizer {
     /** Adagrad: {@code s += g^2; w -= lr * g / (sqrt(s) + eps)}, element-wise, state per row. */
     static final class Adagrad extends SparseRowOptimizer {
         private final float eps;
-        private final LongIndexMap slots = new LongIndexMap(1 << 16);
         private float[] sums;
 
         Adagrad(int dim, float lr, float eps) {
@@ -114,8 +126,8 @@ public abstract class SparseRowOptimizer {
         @Override public Kind kind() { return Kind.ADAGRAD; }
 
         @Override
-        protected void update(long key, float[] w, float[] g, int off) {
-            int s = slots.getOrAdd(key) * dim;
+        protected void update(int slot, float[] w, float[] g, int off) {
+            int s = slot * dim;
             if (s + dim > sums.length) sums = Arrays.copyOf(sums, Math.max(s + dim, sums.length * 2));
             for (int i = 0; i < dim; i++) {
                 float gi = g[off + i];
@@ -125,28 +137,19 @@ public abstract class SparseRowOptimizer {
             }
         }
 
-        @Override public int rowsWithState() { return slots.size(); }
+        @Override public int rowsWithState() { return touched.size(); }
 
         @Override
         protected void saveState(DataOutputStream out) throws IOException {
-            int n = slots.size();
-            out.writeInt(n);
-            long[] keys = slots.keysBySlot();
-            for (int r = 0; r < n; r++) {
-                out.writeLong(keys[r]);
-                for (int i = 0; i < dim; i++) out.writeFloat(sums[r * dim + i]);
-            }
+            int n = touched.size() * dim;
+            for (int i = 0; i < n; i++) out.writeFloat(sums[i]);
         }
 
         @Override
         protected void loadState(DataInputStream in) throws IOException {
-            slots.clear();
-            int n = in.readInt();
-            if (sums.length < n * dim) sums = new float[n * dim];
-            for (int r = 0; r < n; r++) {
-                int s = slots.getOrAdd(in.readLong()) * dim;
-                for (int i = 0; i < dim; i++) sums[s + i] = in.readFloat();
-            }
+            int n = touched.size() * dim;
+            if (sums.length < n) sums = new float[n];
+            for (int i = 0; i < n; i++) sums[i] = in.readFloat();
         }
     }
 }
