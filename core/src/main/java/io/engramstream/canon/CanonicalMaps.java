@@ -52,7 +52,7 @@ public final class CanonicalMaps {
                 + TiktokenVocabulary.ENCODINGS + ", or a path to a tokenizer.json");
     }
 
-    private static CanonicalMap loadOrBuild(String id) {
+    static CanonicalMap loadOrBuild(String id) {   // package-private for tests
         Path asPath = Path.of(id);
         if (Files.isRegularFile(asPath) && isSavedMap(asPath)) return CanonicalMap.load(asPath);
 

@@ -1,5 +1,8 @@
 package io.engramstream.canon;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.engramstream.cli.UserError;
@@ -7,7 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -29,29 +32,42 @@ public final class HfTokenizerJson {
         } catch (IOException e) {
             throw new UserError("cannot read " + file + ": " + e.getMessage());
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(bytes);
+        // Streamed: the merges list (half the file) is skipped, not built as a tree; the 100k+ vocab
+        // keys are not canonicalized as field names (that alone took a second).
+        String decoderType = null;
+        Map<String, Integer> vocab = null;
+        JsonNode added = null;
+        try (JsonParser p = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build()
+                .createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new UserError(file + " is not a tokenizer.json (no top-level object)");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "decoder" -> {
+                        JsonNode d = new ObjectMapper().readTree(p);
+                        decoderType = d == null ? null : d.path("type").asText(null);
+                    }
+                    case "added_tokens" -> added = new ObjectMapper().readTree(p);
+                    case "model" -> vocab = readModelVocab(p);
+                    default -> p.skipChildren();
+                }
+            }
         } catch (IOException e) {
             throw new UserError(file + " is not valid JSON: " + e.getMessage());
         }
-        JsonNode decoder = root.path("decoder");
-        if (!"ByteLevel".equals(decoder.path("type").asText())) {
+        if (!"ByteLevel".equals(decoderType)) {
             throw new UserError(file + ": only byte-level BPE tokenizers are supported (decoder type is '"
-                    + decoder.path("type").asText("none") + "', expected 'ByteLevel')");
+                    + (decoderType == null ? "none" : decoderType) + "', expected 'ByteLevel')");
         }
-        JsonNode vocab = root.path("model").path("vocab");
-        if (!vocab.isObject()) throw new UserError(file + ": no model.vocab object (not a BPE tokenizer.json)");
-        JsonNode added = root.path("added_tokens");
+        if (vocab == null) throw new UserError(file + ": no model.vocab object (not a BPE tokenizer.json)");
+        if (added == null || !added.isArray()) added = new ObjectMapper().createArrayNode();
 
         int maxId = -1;
-        for (JsonNode v : vocab) maxId = Math.max(maxId, v.asInt());
+        for (int v : vocab.values()) maxId = Math.max(maxId, v);
         for (JsonNode a : added) maxId = Math.max(maxId, a.path("id").asInt());
         String[] tokens = new String[maxId + 1];
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            tokens[e.getValue().asInt()] = e.getKey();
-        }
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) tokens[e.getValue()] = e.getKey();
         // Added tokens win over model tokens with the same id, as in HF's id_to_token.
         for (JsonNode a : added) tokens[a.path("id").asInt()] = a.path("content").asText();
         String[] texts = new String[tokens.length];
@@ -62,5 +78,29 @@ public final class HfTokenizerJson {
             texts[i] = ByteLevel.decode(tokens[i]);
         }
         return new Vocabulary(id, Sha256.hex(bytes), RawKeyConvention.HF_TOKEN, texts, tokens);
+    }
+
+    /** Reads model.vocab (token -> id) from the "model" object, skipping everything else in it. */
+    private static Map<String, Integer> readModelVocab(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        Map<String, Integer> vocab = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (field.equals("vocab") && t == JsonToken.START_OBJECT) {
+                vocab = new HashMap<>(1 << 18);
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String token = p.currentName();
+                    p.nextToken();
+                    vocab.put(token, p.getIntValue());
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return vocab;
     }
 }

@@ -41,22 +41,26 @@ public final class TiktokenVocabulary {
         }
         byte[] file = resourceBytes(encoding);
         String[] lines = new String(file, StandardCharsets.US_ASCII).split("\n");
-        String[] texts = new String[lines.length];
-        String[] rawKeys = new String[lines.length];
+        int maxRank = -1;
+        for (String line : lines) {
+            if (!line.isEmpty()) maxRank = Math.max(maxRank, Integer.parseInt(line.substring(line.indexOf(' ') + 1).trim()));
+        }
+        // A rank with no token (p50k_base leaves 50256 to <|endoftext|>) decodes to "" as an unknown
+        // id does in HF decode; all such holes share one key. o200k_base and cl100k_base have none.
+        String[] texts = new String[maxRank + 1];
+        String[] rawKeys = new String[maxRank + 1];
+        java.util.Arrays.fill(texts, "");
+        java.util.Arrays.fill(rawKeys, "");
         Base64.Decoder b64 = Base64.getDecoder();
-        int n = 0;
         for (String line : lines) {
             if (line.isEmpty()) continue;
             int space = line.indexOf(' ');
             String token = line.substring(0, space);
             int rank = Integer.parseInt(line.substring(space + 1).trim());
-            if (rank != n) throw new IllegalStateException(encoding + ": ranks are not contiguous at " + n);
             byte[] bytes = b64.decode(token);
-            texts[n] = new String(bytes, StandardCharsets.UTF_8);
-            rawKeys[n] = convention == RawKeyConvention.TIKTOKEN_BASE64 ? token : ByteLevel.encode(bytes);
-            n++;
+            texts[rank] = new String(bytes, StandardCharsets.UTF_8);
+            rawKeys[rank] = convention == RawKeyConvention.TIKTOKEN_BASE64 ? token : ByteLevel.encode(bytes);
         }
-        return new Vocabulary(encoding, Sha256.hex(file), convention,
-                java.util.Arrays.copyOf(texts, n), java.util.Arrays.copyOf(rawKeys, n));
+        return new Vocabulary(encoding, Sha256.hex(file), convention, texts, rawKeys);
     }
 }

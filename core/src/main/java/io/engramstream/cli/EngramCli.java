@@ -50,11 +50,13 @@ public final class EngramCli implements Runnable {
             if (g.isEmpty()) {
                 CommandLine sub = new CommandLine(c);
                 String name = sub.getCommandName();
-                if (groups.containsKey(name)) {
-                    // A top-level command that is also a group name: merge its subcommands into the group.
-                    sub.getSubcommands().forEach((n, s) -> groups.get(name).addSubcommand(n, s));
-                } else {
-                    groups.put(name, sub);
+                CommandLine synthetic = groups.put(name, sub);
+                if (synthetic != null) {
+                    // A real command named like a group (e.g. `hash` with its own options): it becomes
+                    // the group, and the subcommands registered so far move under it.
+                    synthetic.getSubcommands().forEach((n, s) -> {
+                        if (!sub.getSubcommands().containsKey(n)) sub.addSubcommand(n, s);
+                    });
                 }
             } else {
                 CommandLine group = groups.computeIfAbsent(g, EngramCli::group);

@@ -21,7 +21,7 @@ import io.engramstream.spec.RowKey;
  */
 public final class NgramHasher {
     /** Tokens per block: the mixes of a block (orders x BLOCK longs) stay in L1/L2 while heads sweep them. */
-    static final int BLOCK = 512;
+    static final int BLOCK = 256;
 
     final int numLayers;
     final int maxNgram;

@@ -123,9 +123,13 @@ final class SpecFiles {
     private static long integer(JsonNode n, String field, long min, long max) {
         if (n == null || n.isNull()) throw new UserError("missing field '" + field + "'");
         if (!n.isIntegralNumber()) throw new UserError(field + ": expected an integer, got " + describe(n));
-        if (!n.canConvertToLong()) throw new UserError(field + ": " + n.asText() + " is out of range [" + min + ", " + max + "]");
+        if (!n.canConvertToLong()) throw new UserError(field + ": " + n.asText() + " is out of range [" + min + ", " + max + "] (int64)");
         long v = n.longValue();
-        if (v < min || v > max) throw new UserError(field + ": " + v + " is out of range [" + min + ", " + max + "]");
+        if (v < min || v > max) {
+            String why = field.startsWith(EngramSpec.F_SIZES) ? " (bucket ids must fit an int)"
+                    : field.equals(EngramSpec.F_VOCAB) ? " (token ids must fit an int)" : "";
+            throw new UserError(field + ": " + v + " is out of range [" + min + ", " + max + "]" + why);
+        }
         return v;
     }
 

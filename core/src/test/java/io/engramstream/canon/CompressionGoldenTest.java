@@ -35,6 +35,24 @@ class CompressionGoldenTest {
         assertEquals(g.get("old_vocab_size").asInt(), map.oldVocabSize());
         assertEquals(g.get("compressed_vocab_size").asInt(), map.canonicalVocabSize());
         assertSameLookup(g.get("lookup"), map, file);
+        assertEquals(fingerprintOf(g.get("source_sha256").asText(), g.get("lookup")), map.fingerprint(), file + ": fingerprint");
+    }
+
+    /** The documented fingerprint formula applied to the golden table itself. */
+    static String fingerprintOf(String sha, JsonNode lookup) throws IOException {
+        try {
+            int max = 0;
+            for (JsonNode v : lookup) max = Math.max(max, v.asInt());
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            d.update(("engram-canonical-map/1\n" + sha + "\n" + lookup.size() + "\n" + (max + 1) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * lookup.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (JsonNode v : lookup) b.putInt(v.asInt());
+            d.update(b.array());
+            return java.util.HexFormat.of().formatHex(d.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
