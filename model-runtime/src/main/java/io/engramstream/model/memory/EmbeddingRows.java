@@ -19,6 +19,17 @@ public interface EmbeddingRows extends AutoCloseable {
     /** Replaces rows {@code keys[off..off+count)} with {@code src[srcOff + i*dim ...]}; keys are distinct. */
     void write(long[] keys, int off, int count, float[] src, int srcOff);
 
+    /**
+     * Retrieves the memory of a whole batch of canonical token windows in one call, when the
+     * backing has a faster path than row-by-row reads (the tiered store gathers its hot rows on
+     * the device): one array {@code (batch, len, headsPerLayer*dim)} per layer, or null to let the
+     * caller gather with {@link #read}.
+     */
+    default ai.djl.ndarray.NDArray[] lookup(ai.djl.ndarray.NDManager manager, int[] tokens, int batch, int len) { return null; }
+
+    /** Lookups per tier so far, for tiered backings; null otherwise. */
+    default TierCounts tierCounts() { return null; }
+
     /** Makes every write so far durable in the backing tiers (no-op for memory-only tables). */
     default void flush() throws IOException {}
 

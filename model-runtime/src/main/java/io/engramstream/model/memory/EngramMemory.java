@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * The bridge between a table of rows and the Engram layers: {@link #retrieve} hashes a batch of
- * token windows to row keys, gathers the rows and hands each layer its memory {@code e} as an
+ * token windows to row keys, gathers the rows (or lets the backing's own batch lookup do it, see
+ * {@link EmbeddingRows#lookup}) and hands each layer its memory {@code e} as an
  * NDArray {@code (B, T, headsPerLayer*dim)} (optionally with a gradient attached);
  * {@link #applyGradients} reads the gradient of each {@code e} back, sums it per distinct row
  * and lets a {@link SparseRowOptimizer} update exactly those rows in the table.
@@ -63,15 +64,17 @@ public final class EngramMemory {
                 System.arraycopy(windowKeys, l * len * heads, keys[l], b * len * heads, len * heads);
             }
         }
-        if (gathered.length < perLayer * dim) gathered = new float[perLayer * dim];
-        NDArray[] out = new NDArray[layers];
-        Shape shape = new Shape(batch, len, (long) heads * dim);
-        for (int l = 0; l < layers; l++) {
-            rows.read(keys[l], 0, perLayer, gathered, 0);
-            NDArray e = manager.create(java.nio.FloatBuffer.wrap(gathered, 0, perLayer * dim), shape);
-            if (requiresGrad) e.setRequiresGradient(true);
-            out[l] = e;
+        NDArray[] out = rows.lookup(manager, tokens, batch, len);
+        if (out == null) {
+            if (gathered.length < perLayer * dim) gathered = new float[perLayer * dim];
+            out = new NDArray[layers];
+            Shape shape = new Shape(batch, len, (long) heads * dim);
+            for (int l = 0; l < layers; l++) {
+                rows.read(keys[l], 0, perLayer, gathered, 0);
+                out[l] = manager.create(java.nio.FloatBuffer.wrap(gathered, 0, perLayer * dim), shape);
+            }
         }
+        if (requiresGrad) for (NDArray e : out) e.setRequiresGradient(true);
         return out;
     }
 

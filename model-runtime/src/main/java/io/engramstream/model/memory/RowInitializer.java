@@ -1,10 +1,14 @@
 package io.engramstream.model.memory;
 
+import io.engramstream.spec.RowKey;
+import io.engramstream.store.RowInit;
+
 /**
- * The initial value of every table row as a pure function of (seed, row key): N(0, std^2) from
- * a SplitMix64 stream keyed by the row. Any backing (a flat array, a tiered store that
- * materializes rows lazily on first touch) gives bit-identical rows, which is what lets a run on
- * the tiered store reproduce a run on a flat table exactly.
+ * The initial value of every table row as a pure function of (seed, row key), the same function
+ * the tiered store's cold table is created with ({@link RowInit}: approximately normal with
+ * standard deviation {@code std}). Any backing (a flat array, a cold file) therefore starts
+ * bit-identical, which is what lets a run on the tiered store reproduce a run on a flat table
+ * exactly, and lets a checkpoint store only the rows training changed.
  */
 public final class RowInitializer {
     private final long seed;
@@ -20,25 +24,6 @@ public final class RowInitializer {
 
     /** Writes the initial value of row {@code key} into {@code dst[off..off+dim)}. Allocation-free. */
     public void fill(long key, float[] dst, int off, int dim) {
-        long state = mix(seed ^ mix(key + 0x9E3779B97F4A7C15L));
-        for (int i = 0; i < dim; i += 2) {
-            state += 0x9E3779B97F4A7C15L;
-            long a = mix(state);
-            state += 0x9E3779B97F4A7C15L;
-            long b = mix(state);
-            // Box-Muller on two 53-bit uniforms; u1 in (0, 1] keeps the log finite.
-            double u1 = ((a >>> 11) + 1) * 0x1.0p-53;
-            double u2 = (b >>> 11) * 0x1.0p-53;
-            double r = Math.sqrt(-2 * Math.log(u1)) * std;
-            dst[off + i] = (float) (r * Math.cos(2 * Math.PI * u2));
-            if (i + 1 < dim) dst[off + i + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
-        }
-    }
-
-    /** SplitMix64's finalizer. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        RowInit.fill(seed, RowKey.layerIndex(key), RowKey.row(key), std, dst, off, dim);
     }
 }

@@ -4,7 +4,6 @@ import io.engramstream.cli.EngramCommand;
 import io.engramstream.config.EngramConfig;
 import io.engramstream.config.OptionSupport;
 import io.engramstream.model.EngineThreads;
-import io.engramstream.model.memory.TableKind;
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +59,7 @@ public final class ModelBenchCommand implements EngramCommand, Callable<Integer>
         Files.createDirectories(out);
         TrainSession.Request base = new TrainSession.Request(corpus, c.get(TrainOptions.LANGUAGE), c.get(TrainOptions.CORPUS_CHARS),
                 c.get(TrainOptions.VALID_EVERY), c.get(TrainOptions.TOKENIZER), c.get(TrainOptions.SPEC), c.get(TrainOptions.VOCAB),
-                c.get(TrainOptions.HIDDEN), c.get(TrainOptions.LAYERS), c.get(TrainOptions.HEADS), false, TableKind.FLAT, null,
+                c.get(TrainOptions.HIDDEN), c.get(TrainOptions.LAYERS), c.get(TrainOptions.HEADS), false, TableSetup.FLAT,
                 TrainOptions.settings(c), steps, null, 0);
         System.out.printf(Locale.ROOT, "machine: %d cores, Java %s (%s), PyTorch intra-op threads %d%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"), threads);
@@ -72,7 +71,8 @@ public final class ModelBenchCommand implements EngramCommand, Callable<Integer>
         if (!skipTiered) {
             Path tableDir = Files.createTempDirectory("engram-bench-table");
             try {
-                results.put("Engram, tiered store", run(base.withEngram(true).withTable(TableKind.TIERED, tableDir), prepared, "engram-tiered"));
+                results.put("Engram, tiered store", run(base.withEngram(true).withTable(
+                        TableSetup.tiered(tableDir, c.get(TrainOptions.HOT_ROWS), c.get(TrainOptions.WARM_ROWS))), prepared, "engram-tiered"));
             } finally {
                 Checkpoint.deleteTree(tableDir);
             }

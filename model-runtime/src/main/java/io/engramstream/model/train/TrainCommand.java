@@ -43,6 +43,10 @@ public final class TrainCommand implements EngramCommand, Callable<Integer> {
     @Option(names = "--table-dir", paramLabel = "DIR", description = "Directory of the tiered table's files (default: <checkpoint>/table or a temp dir).")
     Path tableDir;
 
+    @Option(names = "--snapshots", paramLabel = "DIR",
+            description = "Tiered table: take the placement from this snapshot directory (and follow it) instead of training-row frequency.")
+    Path snapshots;
+
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint directory: saved to, and resumed from if it holds one.")
     Path checkpoint;
 
@@ -66,9 +70,11 @@ public final class TrainCommand implements EngramCommand, Callable<Integer> {
             default -> throw new UserError("--table must be flat or tiered, got '" + table + "'");
         };
         Path dir = tableDir != null ? tableDir : checkpoint != null ? checkpoint.resolve("table") : null;
+        if (kind == TableKind.FLAT && snapshots != null) throw new UserError("--snapshots places a tiered table; add --table tiered");
+        TableSetup setup = new TableSetup(kind, dir, c.get(TrainOptions.HOT_ROWS), c.get(TrainOptions.WARM_ROWS), snapshots);
         TrainSession.Request r = new TrainSession.Request(corpus, c.get(TrainOptions.LANGUAGE), c.get(TrainOptions.CORPUS_CHARS),
                 c.get(TrainOptions.VALID_EVERY), c.get(TrainOptions.TOKENIZER), c.get(TrainOptions.SPEC), c.get(TrainOptions.VOCAB),
-                c.get(TrainOptions.HIDDEN), c.get(TrainOptions.LAYERS), c.get(TrainOptions.HEADS), !noEngram, kind, dir,
+                c.get(TrainOptions.HIDDEN), c.get(TrainOptions.LAYERS), c.get(TrainOptions.HEADS), !noEngram, setup,
                 TrainOptions.settings(c), steps, checkpoint, c.get(TrainOptions.CHECKPOINT_EVERY));
         System.out.println("PyTorch intra-op threads: " + threads);
         TrainSession.Result res = TrainSession.run(r, line -> {

@@ -62,6 +62,9 @@ public final class TrainData {
     }
 
     public String corpusName() { return corpusName; }
+
+    /** Canonical ids of the training split (read-only: the placement counts rows over it). */
+    int[] trainCanonical() { return trainCanon; }
     public String tokenizerId() { return tokenizerId; }
     public LmVocabulary vocabulary() { return vocabulary; }
     public int trainTokens() { return trainLm.length; }

@@ -41,12 +41,16 @@ public final class TrainOptions {
     public static final EngramOption<Integer> CHECKPOINT_EVERY = EngramOption.integer("checkpoint-every", 100,
             "steps between checkpoints (with --checkpoint)");
 
+    public static final EngramOption<Long> HOT_ROWS = EngramOption.longInt("hot-rows", 16_384L,
+            "tiered table without --snapshots: the most-read training rows placed hot");
+    public static final EngramOption<Long> WARM_ROWS = EngramOption.longInt("warm-rows", 49_152L,
+            "tiered table without --snapshots: the next most-read rows placed warm (the rest stay cold)");
     public static final EngramOption<Integer> THREADS = EngramOption.integer("threads", 0,
             "PyTorch intra-op threads (0 = keep -Dai.djl.pytorch.num_threads); 1 is fastest on a busy machine");
 
     public static final List<EngramOption<?>> ALL = List.of(THREADS, LANGUAGE, CORPUS_CHARS, VALID_EVERY, TOKENIZER, SPEC, VOCAB, HIDDEN,
             LAYERS, HEADS, CONTEXT, BATCH, LR, ROW_LR, ROW_OPTIMIZER, ROW_INIT_STD, SEED, CLIP, EVAL_EVERY, EVAL_WINDOWS,
-            LOG_EVERY, CHECKPOINT_EVERY);
+            LOG_EVERY, CHECKPOINT_EVERY, HOT_ROWS, WARM_ROWS);
 
     public static TrainSettings settings(EngramConfig c) {
         return new TrainSettings(c.get(BATCH), c.get(CONTEXT), c.get(LR).floatValue(), c.get(ROW_LR).floatValue(),

@@ -11,7 +11,7 @@ import io.engramstream.model.memory.EmbeddingRows;
 import io.engramstream.model.memory.EngramMemory;
 import io.engramstream.model.memory.RowInitializer;
 import io.engramstream.model.memory.SpecAddresser;
-import io.engramstream.model.memory.TableKind;
+import io.engramstream.model.memory.TierCounts;
 import io.engramstream.spec.EngramSpec;
 import io.engramstream.tokenize.TextTokenizer;
 import io.engramstream.tokenize.TextTokenizers;
@@ -29,31 +29,32 @@ import java.util.function.Consumer;
 public final class TrainSession {
     private TrainSession() {}
 
-    /** Everything a run needs to know. {@code tableDir} is where a tiered table keeps its files. */
+    /** Everything a run needs to know. */
     public record Request(String corpus, String language, long corpusChars, int validEvery, String tokenizer, String spec,
-                          int vocab, int hidden, int layers, int heads, boolean engram, TableKind table, Path tableDir,
+                          int vocab, int hidden, int layers, int heads, boolean engram, TableSetup table,
                           TrainSettings settings, long steps, Path checkpointDir, int checkpointEvery) {
         public Request withEngram(boolean on) {
             return new Request(corpus, language, corpusChars, validEvery, tokenizer, spec, vocab, hidden, layers, heads, on, table,
-                    tableDir, settings, steps, checkpointDir, checkpointEvery);
+                    settings, steps, checkpointDir, checkpointEvery);
         }
 
-        public Request withTable(TableKind kind, Path dir) {
-            return new Request(corpus, language, corpusChars, validEvery, tokenizer, spec, vocab, hidden, layers, heads, engram, kind,
-                    dir, settings, steps, checkpointDir, checkpointEvery);
+        public Request withTable(TableSetup t) {
+            return new Request(corpus, language, corpusChars, validEvery, tokenizer, spec, vocab, hidden, layers, heads, engram, t,
+                    settings, steps, checkpointDir, checkpointEvery);
         }
 
         public Request withSteps(long n, Path checkpoints) {
             return new Request(corpus, language, corpusChars, validEvery, tokenizer, spec, vocab, hidden, layers, heads, engram, table,
-                    tableDir, settings, n, checkpoints, checkpointEvery);
+                    settings, n, checkpoints, checkpointEvery);
         }
     }
 
     /** Tokenized data with the spec it is hashed for; reusable across runs on the same corpus. */
     public record Prepared(TrainData data, CanonicalMap canonical, EngramSpec spec) {}
 
+    /** The outcome of a run; {@code tiers} is null unless the table was tiered. */
     public record Result(List<CurvePoint> curve, long step, double validLoss, double secondsPerStep, long rowsUpdated,
-                         String table, ModelConfig config) {}
+                         String table, ModelConfig config, TierCounts tiers) {}
 
     public static Prepared prepare(Request r, LmVocabulary vocabulary, Consumer<String> log) {
         long t0 = System.nanoTime();
@@ -107,7 +108,7 @@ public final class TrainSession {
         EmbeddingRows rows = null;
         EngramMemory memory = null;
         if (r.engram()) {
-            rows = Tables.open(r.table(), spec, new RowInitializer(s.seed(), s.rowInitStd()), r.tableDir());
+            rows = Tables.open(r.table(), spec, new RowInitializer(s.seed(), s.rowInitStd()), p.data(), p.canonical().fingerprint());
             memory = new EngramMemory(new SpecAddresser(spec), rows);
         }
         try (EngramLm lm = new EngramLm(config, memory, NDManager.newBaseManager())) {
@@ -118,7 +119,7 @@ public final class TrainSession {
             long startStep = trainer.step();
             long t0 = System.nanoTime();
             Checkpoint.TrainState state0 = new Checkpoint.TrainState(0, r.corpus(), r.language(), r.corpusChars(), r.validEvery(),
-                    r.tokenizer(), r.spec(), spec.fingerprint(), r.table().name().toLowerCase(Locale.ROOT), s);
+                    r.tokenizer(), r.spec(), spec.fingerprint(), r.table().kind().name().toLowerCase(Locale.ROOT), s);
             trainer.run(r.steps(), log, (t, last) -> {
                 boolean due = r.checkpointDir() != null && (last || (r.checkpointEvery() > 0 && t.step() % r.checkpointEvery() == 0));
                 if (due) {
@@ -132,7 +133,9 @@ public final class TrainSession {
             List<CurvePoint> curve = List.copyOf(trainer.curve());
             double valid = Double.NaN;
             for (CurvePoint c : curve) if (!Double.isNaN(c.validLoss())) valid = c.validLoss();
-            return new Result(curve, trainer.step(), valid, sps, trainer.rowsUpdated(), table, config);
+            TierCounts tiers = rows == null ? null : rows.tierCounts();
+            if (tiers != null) log.accept("table: " + tiers.describe());
+            return new Result(curve, trainer.step(), valid, sps, trainer.rowsUpdated(), table, config, tiers);
         } finally {
             if (rows != null) rows.close();
         }
@@ -159,7 +162,7 @@ public final class TrainSession {
             throw new UserError("checkpoint in " + r.checkpointDir() + " trained on corpus " + st.corpus() + ", not " + r.corpus());
         }
         return new Request(st.corpus(), st.language(), st.corpusChars(), st.validEvery(), st.tokenizer(), st.spec(), mc.vocabSize(),
-                mc.hidden(), mc.layers(), mc.attentionHeads(), mc.hasEngram(), r.table(), r.tableDir(), st.settings(), r.steps(),
+                mc.hidden(), mc.layers(), mc.attentionHeads(), mc.hasEngram(), r.table(), st.settings(), r.steps(),
                 r.checkpointDir(), r.checkpointEvery());
     }
 }

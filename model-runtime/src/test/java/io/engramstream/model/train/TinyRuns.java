@@ -2,7 +2,6 @@ package io.engramstream.model.train;
 
 import io.engramstream.canon.CanonicalMaps;
 import io.engramstream.model.memory.SparseRowOptimizer;
-import io.engramstream.model.memory.TableKind;
 import io.engramstream.spec.EmbeddingDType;
 import io.engramstream.spec.EngramSpec;
 import java.io.IOException;
@@ -32,6 +31,6 @@ final class TinyRuns {
 
     static TrainSession.Request request(Path specFile, long steps, Path checkpoints) {
         return new TrainSession.Request("europarl", "en", 120_000, 10, "cl100k_base", specFile.toString(), 256, 16, 2, 2,
-                true, TableKind.FLAT, null, settings(), steps, checkpoints, 3);
+                true, TableSetup.FLAT, settings(), steps, checkpoints, 3);
     }
 }
