@@ -101,6 +101,20 @@ public final class Checkpoint {
     public static void restore(Path stepDir, Trainer trainer) throws IOException {
         TrainState state = readState(stepDir);
         EngramLm lm = trainer.lm();
+        restoreParameters(stepDir, lm);
+        try (DataInputStream in = input(stepDir.resolve("dense-adam.bin"))) { trainer.denseOptimizer().load(in); }
+        if (trainer.rowOptimizer() != null) {
+            try (DataInputStream in = input(stepDir.resolve("row-optimizer.bin"))) { trainer.rowOptimizer().load(in); }
+            restoreRows(stepDir, lm.memory().rows());
+        }
+        List<CurvePoint> curve = new ArrayList<>();
+        List<String> lines = Files.readAllLines(stepDir.resolve("curve.csv"), StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) curve.add(CurvePoint.parse(lines.get(i)));
+        trainer.resumeAt(state.step(), curve);
+    }
+
+    /** Loads the dense parameters of {@code stepDir} into {@code lm} (same model shape). */
+    public static void restoreParameters(Path stepDir, EngramLm lm) throws IOException {
         try (DataInputStream in = input(stepDir.resolve("dense.params"))) {
             lm.model().loadParameters(lm.manager(), in);
         } catch (ai.djl.MalformedModelException e) {
@@ -110,15 +124,13 @@ public final class Checkpoint {
         for (var p : lm.model().getParameters()) {
             if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
         }
-        try (DataInputStream in = input(stepDir.resolve("dense-adam.bin"))) { trainer.denseOptimizer().load(in); }
-        if (trainer.rowOptimizer() != null) {
-            try (DataInputStream in = input(stepDir.resolve("row-optimizer.bin"))) { trainer.rowOptimizer().load(in); }
-            try (DataInputStream in = input(stepDir.resolve("rows.bin"))) { loadRows(in, lm.memory().rows()); }
-        }
-        List<CurvePoint> curve = new ArrayList<>();
-        List<String> lines = Files.readAllLines(stepDir.resolve("curve.csv"), StandardCharsets.UTF_8);
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) curve.add(CurvePoint.parse(lines.get(i)));
-        trainer.resumeAt(state.step(), curve);
+    }
+
+    /** Writes the trained rows of {@code stepDir} into {@code rows} (a table at its seeded init); returns how many. */
+    public static int restoreRows(Path stepDir, EmbeddingRows rows) throws IOException {
+        Path file = stepDir.resolve("rows.bin");
+        if (!Files.isRegularFile(file)) return 0;
+        try (DataInputStream in = input(file)) { return loadRows(in, rows); }
     }
 
     private static void saveTouchedRows(DataOutputStream out, LongIndexMap touched, EmbeddingRows rows) throws IOException {
@@ -137,17 +149,24 @@ public final class Checkpoint {
         }
     }
 
-    private static void loadRows(DataInputStream in, EmbeddingRows rows) throws IOException {
+    private static int loadRows(DataInputStream in, EmbeddingRows rows) throws IOException {
         int n = in.readInt(), dim = in.readInt();
         if (dim != rows.dim()) throw new IOException("checkpoint rows have " + dim + " floats, table has " + rows.dim());
-        long[] keys = new long[1];
-        float[] row = new float[dim];
+        int batch = 4096;
+        long[] keys = new long[batch];
+        float[] values = new float[batch * dim];
+        int pending = 0;
         for (int i = 0; i < n; i++) {
-            keys[0] = in.readLong();
-            for (int d = 0; d < dim; d++) row[d] = in.readFloat();
-            rows.write(keys, 0, 1, row, 0);
+            keys[pending] = in.readLong();
+            for (int d = 0; d < dim; d++) values[pending * dim + d] = in.readFloat();
+            if (++pending == batch) {
+                rows.write(keys, 0, pending, values, 0);
+                pending = 0;
+            }
         }
+        if (pending > 0) rows.write(keys, 0, pending, values, 0);
         rows.flush();
+        return n;
     }
 
     private static DataOutputStream output(Path p) throws IOException {
