@@ -235,6 +235,8 @@ public final class StatsDirectory {
             readHeader(in, file);
             long n = in.readLong();
             if (n < 0 || n > Integer.MAX_VALUE - 8) throw new IOException(file + ": corrupt row count " + n);
+            // Rows are 40 bytes each: a count the file cannot hold is corrupt (and must not size the arrays).
+            if (n > Files.size(file) / 40) throw new IOException(file + ": row count " + n + " does not fit in " + Files.size(file) + " bytes");
             RowStatsColumns rows = new RowStatsColumns((int) n);
             for (long r = 0; r < n; r++) {
                 rows.add(in.readLong(), in.readLong(), in.readLong(), Double.longBitsToDouble(in.readLong()), in.readLong());
