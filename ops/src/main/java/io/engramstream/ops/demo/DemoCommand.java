@@ -210,13 +210,16 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             }
             // A sparse, zero-filled table (the demo's spec holds GBs of rows): placement and lookups,
             // not the values, are what the demo shows; `engram store init` makes a seeded one.
+            long storeStart = System.nanoTime();
             try (ColdTable cold = ColdTable.createEmpty(tableFile, storeLayout);
                  TieredEmbeddingStore store = TieredEmbeddingStore.builder(spec, cold).canonicalMapFingerprint(canon.fingerprint())
                          .followSnapshots(snapDir, Duration.ofMillis(200)).build();
                  NDManager manager = NDManager.newBaseManager()) {
                 waitForVersion(store, v1.version());
+                double ready = (System.nanoTime() - storeStart) / 1e9;
                 r.rounds.add(serve(store, manager, canon, rawPrompts, "round 1 (snapshot v" + store.snapshotId() + ")"));
-                steps.end(r.rounds.get(0).describe());
+                steps.end(String.format(Locale.ROOT, "store up with snapshot v%s (%,d hot, %,d warm rows) in %.1f s; %s", store.snapshotId(),
+                        store.hotRows(), store.warmRows(), ready, r.rounds.get(0).describe()));
 
                 // 7. the traffic flows back
                 steps.begin(noKafka ? "traffic: served requests written as a file, counted by the job"
