@@ -292,8 +292,10 @@ public final class TieredEmbeddingStore implements AutoCloseable {
      * tier classification and copying warm and cold rows. A later {@link #lookup} of the same batch
      * (the same object or equal tokens) finds it. At most a few batches are kept staged; older
      * ones are dropped.
+     *
+     * @return completes when the batch is staged (callers that only want the speed-up ignore it)
      */
-    public void prefetch(TokenBatch batch) {
+    public CompletableFuture<Void> prefetch(TokenBatch batch) {
         ensureOpen();
         LookupWorkspace w = workspace();
         Placement p = acquirePlacement();
@@ -321,6 +323,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
             if (staged.size() > MAX_STAGED) dropped = staged.pollFirst();
         }
         if (dropped != null) discard(dropped);
+        return f.thenRun(() -> { });
     }
 
     private LookupWorkspace takeStaged(TokenBatch batch) {
