@@ -34,6 +34,22 @@ public record CoverageCurve(List<Point> points) implements Serializable {
         return s;
     }
 
+    /** The share at {@code rows}, interpolated linearly in log2(rows) between listed points. */
+    public double interpolate(long rows) {
+        if (points.isEmpty() || rows <= 0) return 0;
+        Point prev = null;
+        for (Point p : points) {
+            if (p.rows() == rows) return p.share();
+            if (p.rows() > rows) {
+                if (prev == null) return p.share() * rows / p.rows();
+                double f = (Math.log(rows) - Math.log(prev.rows())) / (Math.log(p.rows()) - Math.log(prev.rows()));
+                return prev.share() + f * (p.share() - prev.share());
+            }
+            prev = p;
+        }
+        return prev.share();
+    }
+
     /** Smallest listed row count whose share reaches {@code target}, or -1. */
     public long rowsFor(double target) {
         for (Point p : points) if (p.share() >= target) return p.rows();

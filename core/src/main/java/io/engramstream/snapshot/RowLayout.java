@@ -42,6 +42,13 @@ public final class RowLayout implements java.io.Serializable {
         }
     }
 
+    /** The layout of a spec's tables. */
+    public static RowLayout of(io.engramstream.spec.EngramSpec spec) {
+        long[][] offs = new long[spec.numLayers()][];
+        for (int l = 0; l < offs.length; l++) offs[l] = spec.headOffsets(l);
+        return new RowLayout(spec.layerIds(), spec.headsPerNgram(), offs);
+    }
+
     /** A layout with equal head sizes, handy for tests and synthetic benchmarks. */
     public static RowLayout uniform(int numLayers, int maxNgram, int headsPerNgram, long rowsPerHead) {
         int heads = (maxNgram - 1) * headsPerNgram;

@@ -211,11 +211,14 @@ public final class StatsDirectory {
 
     public static StatsPartHeader readHeader(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            return readHeader(in, file);
+            return readHeader(in, file).header();
         }
     }
 
-    private static StatsPartHeader readHeader(DataInputStream in, Path file) throws IOException {
+    /** A parsed header and the number of bytes it took at the start of the file. */
+    private record ParsedHeader(StatsPartHeader header, long bytes) {}
+
+    private static ParsedHeader readHeader(DataInputStream in, Path file) throws IOException {
         byte[] magic = new byte[MAGIC.length];
         try {
             in.readFully(magic);
@@ -226,7 +229,7 @@ public final class StatsDirectory {
             if (len < 0 || len > (16 << 20)) throw new IOException(file + ": corrupt header length " + len);
             byte[] json = new byte[len];
             in.readFully(json);
-            return JSON.readValue(json, StatsPartHeader.class);
+            return new ParsedHeader(JSON.readValue(json, StatsPartHeader.class), MAGIC.length + 8L + len);
         } catch (EOFException e) {
             throw new IOException(file + ": truncated statistics part file", e);
         }
@@ -234,17 +237,22 @@ public final class StatsDirectory {
 
     public static RowStatsColumns readPart(Path file) throws IOException {
         long n;
+        long rowsStart;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            readHeader(in, file);
+            rowsStart = readHeader(in, file).bytes() + 8;
             n = in.readLong();
             if (n < 0 || n > Integer.MAX_VALUE - 8) throw new IOException(file + ": corrupt row count " + n);
         } catch (EOFException e) {
             throw new IOException(file + ": truncated statistics part file", e);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long headerBytes = ch.size() - 40L * n;    // the rows are the file's last 40 * n bytes
-            if (headerBytes < MAGIC.length + 16) throw new IOException(file + ": truncated statistics part file");
-            ch.position(headerBytes);
+            // The rows follow the count and fill the rest of the file exactly: anything else is a
+            // truncated or damaged file, caught before the count sizes any array.
+            if (ch.size() != rowsStart + 40L * n) {
+                throw new IOException(file + ": truncated or damaged statistics part file (" + n + " rows declared, "
+                        + ch.size() + " bytes)");
+            }
+            ch.position(rowsStart);
             RowStatsColumns rows = new RowStatsColumns((int) n);
             ByteBuffer buf = ByteBuffer.allocate(40 << 15);
             long left = n;

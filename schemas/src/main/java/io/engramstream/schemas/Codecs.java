@@ -29,11 +29,21 @@ public final class Codecs {
                 if (r.getMaxNewTokens() < 0) {
                     throw new RecordDecodeException(ErrorKind.INVALID_FIELD, "maxNewTokens is negative: " + r.getMaxNewTokens());
                 }
+                if (r.getTopK() < 0) {
+                    throw new RecordDecodeException(ErrorKind.INVALID_FIELD, "topK is negative: " + r.getTopK());
+                }
             });
 
     public static final RecordCodec<InferenceResponse> INFERENCE_RESPONSE =
-            RecordCodec.of(InferenceResponse.class, CodecLimits.DEFAULT,
-                    (r, l) -> TokenIds.validate(r.getGeneratedTokenIds(), "generatedTokenIds", l.maxTokens()));
+            RecordCodec.of(InferenceResponse.class, CodecLimits.DEFAULT, (r, l) -> {
+                TokenIds.validate(r.getGeneratedTokenIds(), "generatedTokenIds", l.maxTokens());
+                TokenIds.validate(r.getTopTokenIds(), "topTokenIds", l.maxTokens());
+                PackedFloats.validate(r.getTopProbabilities(), "topProbabilities", l.maxTokens());
+                if (TokenIds.count(r.getTopTokenIds()) != PackedFloats.count(r.getTopProbabilities())) {
+                    throw new RecordDecodeException(ErrorKind.INVALID_FIELD, "topTokenIds has " + TokenIds.count(r.getTopTokenIds())
+                            + " ids but topProbabilities " + PackedFloats.count(r.getTopProbabilities()) + " values");
+                }
+            });
 
     public static final RecordCodec<SnapshotManifest> SNAPSHOT_MANIFEST =
             RecordCodec.of(SnapshotManifest.class, CodecLimits.DEFAULT, null);

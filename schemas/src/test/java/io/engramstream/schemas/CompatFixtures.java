@@ -94,9 +94,12 @@ final class CompatFixtures {
         return g;
     }
 
-    /** The current record re-expressed against a schema version with the same fields. */
+    /**
+     * The current record as an older version with a subset of its fields would have written it
+     * (Avro resolution: writer = current schema, reader = the version; fields the version lacks
+     * are dropped).
+     */
     private static GenericRecord asGeneric(SpecificRecord r, Schema s) {
-        // Same field layout: encode with the specific writer, read back as generic of s.
         try {
             var w = new org.apache.avro.specific.SpecificDatumWriter<SpecificRecord>(r.getSchema(),
                     org.apache.avro.specific.SpecificData.getForClass(r.getClass()));
@@ -104,7 +107,7 @@ final class CompatFixtures {
             BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(bo, null);
             w.write(r, e);
             e.flush();
-            var reader = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(s, s);
+            var reader = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(r.getSchema(), s);
             return reader.read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(bo.toByteArray(), null));
         } catch (IOException ex) {
             throw new IllegalStateException(ex);

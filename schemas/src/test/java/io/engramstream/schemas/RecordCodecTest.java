@@ -127,4 +127,14 @@ class RecordCodecTest {
         assertEquals(false, java.util.Arrays.equals(b, Codecs.SNAPSHOT_MANIFEST.encode(m)));
         assertEquals(m, Codecs.SNAPSHOT_MANIFEST.decode(b));
     }
+
+    @Test
+    void aResponseWhoseTopTokensAndProbabilitiesDisagreeIsAnInvalidField() {
+        InferenceResponse r = Samples.response();
+        r.setTopProbabilities(PackedFloats.pack(0.9f));
+        byte[] b = Codecs.INFERENCE_RESPONSE.encode(r);
+        RecordDecodeException e = assertThrows(RecordDecodeException.class, () -> Codecs.INFERENCE_RESPONSE.decode(b));
+        assertEquals(ErrorKind.INVALID_FIELD, e.kind());
+        assertEquals(true, e.reason().contains("topTokenIds has 3 ids but topProbabilities 1"), e.reason());
+    }
 }

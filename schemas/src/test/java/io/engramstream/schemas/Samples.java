@@ -31,7 +31,7 @@ final class Samples {
 
     static InferenceRequest request() {
         return InferenceRequest.newBuilder().setRequestId("req-2").setPrompt("The Engram layer")
-                .setPromptTokenIds(TokenIds.pack(new int[] {1, 2})).setMaxNewTokens(32).setTemperature(0.7f)
+                .setPromptTokenIds(TokenIds.pack(new int[] {1, 2})).setMaxNewTokens(32).setTemperature(0.7f).setTopK(3)
                 .setEventTime(T0).build();
     }
 
@@ -39,6 +39,7 @@ final class Samples {
         return InferenceResponse.newBuilder().setRequestId("req-2").setStatus(ResponseStatus.OK).setError(null)
                 .setSpecFingerprint("fedcba9876543210").setSnapshotVersion(12L)
                 .setGeneratedTokenIds(TokenIds.pack(new int[] {3, 4, 5})).setText(" remembers")
+                .setTopTokenIds(TokenIds.pack(new int[] {3, 17, 99})).setTopProbabilities(PackedFloats.pack(0.5f, 0.25f, 0.125f))
                 .setHotLookups(90).setWarmLookups(8).setColdLookups(2).setLatencyMicros(1234).setEventTime(T0).build();
     }
 

@@ -96,13 +96,26 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void inferenceRequestAndResponseVersion1DecodeWithoutTopK() throws Exception {
+        InferenceRequest req = Codecs.INFERENCE_REQUEST.decode(fixture("InferenceRequest.v1.bin"));
+        assertEquals("req-2", req.getRequestId());
+        assertEquals(32, req.getMaxNewTokens());
+        assertEquals(5, req.getTopK());
+        InferenceResponse res = Codecs.INFERENCE_RESPONSE.decode(fixture("InferenceResponse.v1.bin"));
+        assertEquals(" remembers", res.getText());
+        assertArrayEquals(new int[] {3, 4, 5}, TokenIds.toArray(res.getGeneratedTokenIds()));
+        assertEquals(0, TokenIds.count(res.getTopTokenIds()));
+        assertEquals(0, PackedFloats.count(res.getTopProbabilities()));
+    }
+
+    @Test
     void everyFrozenFixtureDecodesToItsSample() throws Exception {
         Map<String, SpecificRecord> expected = Map.of(
                 "CorpusText.v1.bin", Samples.text(),
                 "CorpusTokens.v2.bin", Samples.tokens(),
                 "InferenceTraffic.v1.bin", Samples.traffic(),
-                "InferenceRequest.v1.bin", Samples.request(),
-                "InferenceResponse.v1.bin", Samples.response(),
+                "InferenceRequest.v2.bin", Samples.request(),
+                "InferenceResponse.v2.bin", Samples.response(),
                 "SnapshotManifest.v2.bin", Samples.manifest(),
                 "DeadLetter.v1.bin", Samples.deadLetter());
         for (var e : expected.entrySet()) {

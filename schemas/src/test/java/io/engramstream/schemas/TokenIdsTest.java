@@ -63,4 +63,18 @@ class TokenIdsTest {
                 () -> TokenIds.checkVocabulary(TokenIds.pack(new int[] {-1}), "t", 100));
         assertEquals(ErrorKind.TOKEN_OUT_OF_VOCABULARY, neg.kind());
     }
+
+    @Test
+    void packedFloatsAreLittleEndianFloat32s() throws Exception {
+        ByteBuffer b = PackedFloats.pack(1.0f, -2.5f);
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        // 1.0f = 0x3f800000, -2.5f = 0xc0200000, little-endian
+        assertArrayEquals(new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0x20, (byte) 0xc0}, out);
+        assertEquals(-2.5f, PackedFloats.get(b, 1));
+        assertArrayEquals(new float[] {1.0f, -2.5f}, PackedFloats.toArray(b));
+        assertEquals(ErrorKind.INVALID_FIELD, assertThrows(RecordDecodeException.class,
+                () -> PackedFloats.validate(ByteBuffer.wrap(new byte[5]), "p", 10)).kind());
+        PackedFloats.validate(b, "p", 2);
+    }
 }

@@ -142,6 +142,7 @@ public final class TopicAdmin {
                 }
             }
         }
+        created.sort(java.util.Comparator.comparingInt(wanted.names()::indexOf));
         List<String> altered = new ArrayList<>();
         if (alterConfigs) {
             Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>();

@@ -91,6 +91,10 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
         int parallelism = config.get(StatsJobOptions.PARALLELISM);
         if (parallelism <= 0) parallelism = Runtime.getRuntime().availableProcessors();
         if (parallelism > settings.shards) throw new UserError("parallelism " + parallelism + " exceeds --shards " + settings.shards);
+        if (savepoint != null && !savepoint.contains("://") && !Files.exists(Path.of(savepoint.replaceFirst("^file:", "")))) {
+            // Flink would log the missing path as a stack trace from inside the MiniCluster.
+            throw new UserError("--from-savepoint: no such savepoint or checkpoint: " + savepoint);
+        }
         String cpDir = checkpointDir != null ? checkpointDir : outAbs.resolve("checkpoints").toString();
         MemoryStatsJob.Runtime rt = new MemoryStatsJob.Runtime(parallelism, config.get(StatsJobOptions.CHECKPOINT_INTERVAL),
                 config.get(StatsJobOptions.STATE_BACKEND), cpDir, restartAttempts, savepoint);

@@ -6,6 +6,7 @@ import io.engramstream.cli.UserError;
 import io.engramstream.schemas.Codecs;
 import io.engramstream.schemas.RecordCodec;
 import io.engramstream.schemas.RecordDecodeException;
+import io.engramstream.schemas.RecordJson;
 import io.engramstream.topics.KafkaClientOptions;
 import io.engramstream.topics.TopicCatalog;
 import java.io.PrintWriter;
@@ -30,8 +31,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = {"Reads a topic from the beginning (no consumer group, nothing committed) and prints each record",
-                "as one JSON line, decoded with the catalog's codec for the topic (or by the schema fingerprint).",
+        description = {"Prints a topic's records as JSON lines, decoded with the bounded codecs.",
+                "Reads from the beginning (no consumer group, nothing committed), with the catalog's codec for the topic",
+                "(or the one named by each message's schema fingerprint).",
                 "Undecodable records print as {\"error\": KIND, \"reason\": ...}; stops after --max records or --idle."})
 public final class ConsumeCommand implements Callable<Integer>, EngramCommand {
     @Mixin KafkaClientOptions kafka;

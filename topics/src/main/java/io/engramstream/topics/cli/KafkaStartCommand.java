@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = {"Starts a single-node KRaft Kafka broker on 127.0.0.1 in its own JVM (from the project's jars),",
-                "with its data, log (broker.log) and pid file in --dir. Prints the bootstrap address.",
+        description = {"Starts a single-node KRaft Kafka broker on 127.0.0.1 and prints its bootstrap address.",
+                "It runs in its own JVM from the project's jars, with its data, log (broker.log) and pid file in --dir.",
                 "A second start on the same directory only reports the running broker."})
 public final class KafkaStartCommand implements Callable<Integer>, EngramCommand {
     @Spec CommandSpec spec;

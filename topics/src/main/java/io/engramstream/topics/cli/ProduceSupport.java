@@ -11,6 +11,20 @@ import org.apache.kafka.clients.admin.Admin;
 final class ProduceSupport {
     private ProduceSupport() {}
 
+    /** Fails when a catalog topic carries another record kind than the one about to be produced. */
+    static void requireKind(String topic, String recordName) {
+        TopicCatalog c = TopicCatalog.defaults();
+        if (c.contains(topic) && !c.topic(topic).valueSchema().equals(recordName)) {
+            throw new UserError("topic " + topic + " carries " + c.topic(topic).valueSchema() + " records, not " + recordName
+                    + " (the default is " + c.topicFor(recordClass(recordName)).name() + ")");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends org.apache.avro.specific.SpecificRecord> recordClass(String name) {
+        return (Class<? extends org.apache.avro.specific.SpecificRecord>) io.engramstream.schemas.Codecs.forName(name).type();
+    }
+
     /** Fails with a hint when a target topic is missing (the local broker does not auto-create topics). */
     static void requireTopics(KafkaClientOptions kafka, List<String> topics) {
         try (Admin admin = kafka.newAdmin()) {

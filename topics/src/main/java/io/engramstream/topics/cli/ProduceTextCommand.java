@@ -32,6 +32,7 @@ public final class ProduceTextCommand implements Callable<Integer> {
         CorpusReader reader = new CorpusReader(in.input, in.format(), in.source, in.language);
         List<String> needed = new ArrayList<>(List.of(topic));
         if (dlq != null) needed.add(dlq);
+        ProduceSupport.requireKind(topic, "CorpusText");
         ProduceSupport.requireTopics(kafka, needed);
         PrintWriter out = spec.commandLine().getOut();
         ProduceRun run = new ProduceRun(reader, in.maxDocs);

@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "tokens", mixinStandardHelpOptions = true,
-        description = {"Tokenizes a corpus and produces CorpusTokens records: raw tokenizer ids, packed, in chunks of",
-                "--chunk-tokens per document (chunkIndex/lastChunk), keyed by document id so chunks stay in order.",
+        description = {"Tokenizes a corpus and produces CorpusTokens records keyed by document id.",
+                "Raw tokenizer ids, packed, in chunks of --chunk-tokens per document (chunkIndex/lastChunk), so chunks stay in order.",
                 "Unreadable input lines go to the dead-letter topic; prints a progress bar and a final count."})
 public final class ProduceTokensCommand implements Callable<Integer> {
     @Mixin KafkaClientOptions kafka;
@@ -56,6 +56,7 @@ public final class ProduceTokensCommand implements Callable<Integer> {
         CorpusReader reader = new CorpusReader(in.input, in.format(), in.source, in.language);
         List<String> needed = new ArrayList<>(List.of(topic));
         if (dlq != null) needed.add(dlq);
+        ProduceSupport.requireKind(topic, "CorpusTokens");
         ProduceSupport.requireTopics(kafka, needed);
         PrintWriter out = spec.commandLine().getOut();
         ProduceRun run = new ProduceRun(reader, in.maxDocs);

@@ -28,7 +28,7 @@ final class TopicsCommandSupport {
     }
 
     static String row(TopicSpec t) {
-        return String.format("%-28s %4d %4d  %-15s %-8s %-16s %s", t.name(), t.partitions(), t.replication(),
+        return String.format("%-28s %4d %4d  %-15s %-8s %-16s %-18s", t.name(), t.partitions(), t.replication(),
                 t.cleanupPolicy(), retention(t.retentionMs()), t.key(), t.valueSchema());
     }
 }

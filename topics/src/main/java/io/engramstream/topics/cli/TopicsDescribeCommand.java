@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = {"Lists the catalog (name, partitions, replication, cleanup, retention, key, value schema) and,",
-                "unless --offline, what the cluster has for each topic."})
+        description = {"Lists the catalog's topics and what the cluster has for each.",
+                "Columns: name, partitions, replication, cleanup, retention, key, value schema; --offline skips the cluster.",
+                "Exit status: 0 in sync (or --offline), 3 drift or missing topics."})
 public final class TopicsDescribeCommand implements Callable<Integer>, EngramCommand {
     @Mixin KafkaClientOptions kafka;
     @Spec CommandSpec spec;
@@ -34,7 +35,7 @@ public final class TopicsDescribeCommand implements Callable<Integer>, EngramCom
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         TopicCatalog catalog = TopicCatalog.load(override);
-        String header = String.format("%-28s %4s %4s  %-15s %-8s %-16s %s", "topic", "part", "repl", "cleanup", "keep", "key", "value");
+        String header = String.format("%-28s %4s %4s  %-15s %-8s %-16s %-18s", "topic", "part", "repl", "cleanup", "keep", "key", "value");
         if (offline) {
             out.println(header);
             for (TopicSpec t : catalog.topics()) {
@@ -47,12 +48,12 @@ public final class TopicsDescribeCommand implements Callable<Integer>, EngramCom
         try (Admin admin = kafka.newAdmin()) {
             TopicAdmin ta = new TopicAdmin(admin, catalog, kafka.timeoutDuration().toMillis());
             List<TopicAdmin.TopicState> states = ta.describe();
-            out.println(header + "   cluster (" + kafka.bootstrap + ")");
+            out.println(header + " cluster (" + kafka.bootstrap + ")");
             int drifts = 0;
             for (TopicAdmin.TopicState s : states) {
                 String cluster = !s.exists() ? "MISSING"
                         : s.drifts().isEmpty() ? "ok" : s.drifts().size() + " drift(s)";
-                out.println(TopicsCommandSupport.row(s.wanted()) + "   " + cluster);
+                out.println(TopicsCommandSupport.row(s.wanted()) + " " + cluster);
                 TopicsCommandSupport.printDrifts(out, s.exists() ? s.drifts() : List.of());
                 drifts += s.drifts().size();
             }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Checks that every catalog topic exists with the catalog's partitions, replication and configs; changes nothing.",
+        description = {"Checks every catalog topic's existence, partitions, replication and configs; changes nothing.",
                 "Exit status: 0 in sync, 3 drift or missing topics, 2 usage or connection error."})
 public final class TopicsVerifyCommand implements Callable<Integer>, EngramCommand {
     @Mixin KafkaClientOptions kafka;

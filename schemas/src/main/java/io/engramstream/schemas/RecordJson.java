@@ -1,11 +1,10 @@
-package io.engramstream.topics.cli;
+package io.engramstream.schemas;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.engramstream.schemas.TokenIds;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Base64;
@@ -14,14 +13,14 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Renders decoded records as JSON for people: packed token ids as int arrays, times as ISO-8601. */
-final class RecordJson {
+public final class RecordJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private RecordJson() {}
 
     /** @param maxTokens show at most this many ids per token field (the count is always given) */
-    static ObjectNode of(SpecificRecord r, int maxTokens) {
+    public static ObjectNode of(SpecificRecord r, int maxTokens) {
         ObjectNode o = F.objectNode();
         for (Schema.Field f : r.getSchema().getFields()) {
             Object v = r.get(f.pos());

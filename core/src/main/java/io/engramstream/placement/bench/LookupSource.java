@@ -1,0 +1,13 @@
+package io.engramstream.placement.bench;
+
+/** A stream of row-key lookups, consumed window by window. */
+public interface LookupSource {
+    /** Writes up to {@code n} lookups into {@code out}; returns how many (0 when the stream ended). */
+    int next(long[] out, int n);
+
+    /** Called after each window (lets synthetic sources drift). */
+    default void endOfWindow(int window) {}
+
+    /** One line saying what this source is. */
+    String describe();
+}

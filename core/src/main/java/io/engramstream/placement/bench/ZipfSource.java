@@ -1,0 +1,22 @@
+package io.engramstream.placement.bench;
+
+/** Zipf traffic that drifts after every window: {@code swapsPerWindow} popularity swaps among the top ranks. */
+public final class ZipfSource implements LookupSource {
+    private final ZipfTraffic traffic;
+    private final int swapsPerWindow;
+    private final int driftRanks;
+    private final String description;
+
+    public ZipfSource(ZipfTraffic traffic, int swapsPerWindow, int driftRanks, String description) {
+        this.traffic = traffic;
+        this.swapsPerWindow = swapsPerWindow;
+        this.driftRanks = driftRanks;
+        this.description = description;
+    }
+
+    @Override public int next(long[] out, int n) { traffic.next(out, n); return n; }
+
+    @Override public void endOfWindow(int window) { traffic.drift(swapsPerWindow, driftRanks); }
+
+    @Override public String describe() { return description; }
+}

@@ -1,0 +1,59 @@
+package io.engramstream.store;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Row copies between little-endian buffers, with the element conversions a format needs.
+ * Allocation-free: absolute ByteBuffer accessors and bulk copies only (hot path).
+ */
+final class RowCopy {
+    private RowCopy() {}
+
+    /** Copies a stored row ({@code format}) to a device-format row ({@link RowFormat#deviceType()}). */
+    static void storedToDevice(ByteBuffer src, int srcOff, ByteBuffer dst, int dstOff, int dim, RowFormat format) {
+        if (format.storedAsDevice()) {
+            dst.put(dstOff, src, srcOff, dim * format.bytesPerElement());
+        } else { // BF16 -> FP32
+            for (int e = 0; e < dim; e++) {
+                dst.putInt(dstOff + 4 * e, (src.getShort(srcOff + 2 * e) & 0xFFFF) << 16);
+            }
+        }
+    }
+
+    /** Decodes a stored row to floats. */
+    static void storedToFloats(ByteBuffer src, int srcOff, float[] dst, int dstOff, int dim, RowFormat format) {
+        switch (format) {
+            case FP32:
+                for (int e = 0; e < dim; e++) dst[dstOff + e] = src.getFloat(srcOff + 4 * e);
+                break;
+            case BF16:
+                for (int e = 0; e < dim; e++) dst[dstOff + e] = RowFormat.bf16ToFloat(src.getShort(srcOff + 2 * e));
+                break;
+            case FP16:
+                for (int e = 0; e < dim; e++) dst[dstOff + e] = RowFormat.fp16ToFloat(src.getShort(srcOff + 2 * e));
+                break;
+            default: throw new AssertionError(format);
+        }
+    }
+
+    /** Encodes floats to a stored row (rounding to nearest even for 16-bit formats). */
+    static void floatsToStored(float[] src, int srcOff, ByteBuffer dst, int dstOff, int dim, RowFormat format) {
+        switch (format) {
+            case FP32:
+                for (int e = 0; e < dim; e++) dst.putFloat(dstOff + 4 * e, src[srcOff + e]);
+                break;
+            case BF16:
+                for (int e = 0; e < dim; e++) dst.putShort(dstOff + 2 * e, RowFormat.floatToBf16(src[srcOff + e]));
+                break;
+            case FP16:
+                for (int e = 0; e < dim; e++) dst.putShort(dstOff + 2 * e, RowFormat.floatToFp16(src[srcOff + e]));
+                break;
+            default: throw new AssertionError(format);
+        }
+    }
+
+    static ByteBuffer allocate(long bytes) {
+        if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException("buffer of " + bytes + " bytes exceeds 2 GiB");
+        return ByteBuffer.allocateDirect((int) Math.max(bytes, 0)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+}

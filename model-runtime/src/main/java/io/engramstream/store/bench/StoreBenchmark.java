@@ -1,0 +1,292 @@
+package io.engramstream.store.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.engramstream.hash.NgramHasher;
+import io.engramstream.snapshot.CoverageCurve;
+import io.engramstream.snapshot.RowLayout;
+import io.engramstream.snapshot.SnapshotDirectory;
+import io.engramstream.snapshot.SnapshotManifest;
+import io.engramstream.snapshot.SnapshotMetadata;
+import io.engramstream.snapshot.SnapshotRows;
+import io.engramstream.snapshot.SourcePosition;
+import io.engramstream.snapshot.Tier;
+import io.engramstream.snapshot.WriteOptions;
+import io.engramstream.spec.EngramSpec;
+import io.engramstream.store.ColdTable;
+import io.engramstream.store.FlatEmbeddingTable;
+import io.engramstream.store.StoreLayout;
+import io.engramstream.store.TieredEmbeddingStore;
+import io.engramstream.store.TokenBatch;
+import io.engramstream.store.TokenHasher;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code engram bench store}: lookup throughput of the tiered store on a Zipf token stream, with
+ * hot and warm sets taken from a snapshot of a warm-up stream, against (a) the whole table as
+ * NDArrays in engine memory and (b) the cold mmap table alone, each with and without prefetch, in
+ * the same run. Rounds interleave the variants so machine noise hits them alike; medians reported.
+ */
+public final class StoreBenchmark {
+
+    /** Settings of a run. */
+    public static final class Params {
+        public String spec = "demo";
+        public String dtype = "fp16";
+        public int dim = 0;                 // 0: the spec's
+        public Path table;                  // null: a file in the temp directory
+        public boolean keepTable;
+        public int batch = 4;
+        public int seq = 512;
+        public int batches = 16;
+        public int rounds = 5;
+        public double zipf = 1.2;
+        public int warmupTokens = 1_000_000;
+        public long hotRows = 1_000_000;
+        public long warmRows = 4_000_000;
+        public String device = "auto";
+        public List<String> variants = List.of("flat", "cold", "tiered");
+        public long seed = 1;
+    }
+
+    /** One way of serving lookups. */
+    private interface Variant extends AutoCloseable {
+        String name();
+        void prefetch(TokenBatch b);
+        NDList lookup(NDManager m, TokenBatch b);
+        long heldBytes();
+        @Override void close();
+    }
+
+    private final Params p;
+    private final PrintStream out;
+
+    public StoreBenchmark(Params p, PrintStream out) {
+        this.p = p;
+        this.out = out;
+    }
+
+    public void run() throws IOException {
+        EngramSpec base = EngramSpec.resolve(p.spec);
+        EngramSpec.Builder sb = base.toBuilder().dtype(io.engramstream.spec.EmbeddingDType.parse(p.dtype));
+        if (p.dim > 0) sb.embedDimPerHead(p.dim);
+        EngramSpec spec = sb.build();
+        StoreLayout layout = StoreLayout.of(spec);
+        Device device = io.engramstream.store.StoreOptions.device(p.device);
+        int lookups = spec.lookupsPerToken();
+        long rowsPerBatch = (long) p.batch * p.seq * lookups;
+
+        out.printf("engram bench store: %s spec (%s), %s%n", spec.name(), spec.fingerprint(), layout);
+        out.printf("machine: %d cores, %s %s, %s %s (intra-op threads %s) on %s, device %s, load average %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), Engine.getInstance().getEngineName(),
+                Engine.getInstance().getVersion(), System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getProperty("os.arch"), device, loadAverage());
+        out.printf("stream: Zipf s=%.2f over %,d ids; batches of %d x %d tokens = %,d row lookups; %d batches x %d rounds per variant%n",
+                p.zipf, spec.compressedVocabSize(), p.batch, p.seq, rowsPerBatch, p.batches, p.rounds);
+
+        Path table = p.table != null ? p.table : Path.of(System.getProperty("java.io.tmpdir"), "engram-bench-store-" + spec.fingerprint() + ColdTable.EXTENSION);
+        boolean created = false;
+        ColdTable cold;
+        if (Files.exists(table) && ColdTable.readHeader(table).mismatch(layout) == null) {
+            out.printf("table: reusing %s (%.2f GB)%n", table, Files.size(table) / 1e9);
+            cold = ColdTable.open(table, layout, false);
+        } else {
+            long t0 = System.nanoTime();
+            out.printf("table: creating %s (%.2f GB, seeded init)...%n", table, layout.tableBytes() / 1e9);
+            ColdTable.create(table, layout, p.seed, 0.02).close();
+            cold = ColdTable.open(table, layout, false);
+            created = true;
+            out.printf("table: created in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        }
+        Path snapDir = Files.createTempDirectory("engram-bench-store-snapshots");
+        Supplier<TokenHasher> hashers = () -> new NgramHasher(spec)::hashRowKeys;
+        List<Variant> variants = new ArrayList<>();
+        try {
+            SnapshotManifest manifest = publishSnapshot(spec, layout, snapDir);
+            TokenBatch[] batches = batches(spec, p.seed + 1000);
+            for (String v : p.variants) variants.add(open(v, spec, cold, device, snapDir, hashers));
+            measure(variants, batches, rowsPerBatch, layout, manifest);
+        } finally {
+            for (Variant v : variants) v.close();
+            cold.close();
+            deleteTree(snapDir);
+            if (created && !p.keepTable) Files.deleteIfExists(table);
+        }
+    }
+
+    private Variant open(String name, EngramSpec spec, ColdTable cold, Device device, Path snapDir, Supplier<TokenHasher> hashers) {
+        switch (name) {
+            case "flat": {
+                long t0 = System.nanoTime();
+                FlatEmbeddingTable f = FlatEmbeddingTable.load(cold, hashers, device);
+                out.printf("flat: whole table loaded into engine memory in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                return new Variant() {
+                    public String name() { return "flat table in memory"; }
+                    public void prefetch(TokenBatch b) { f.prefetch(b); }
+                    public NDList lookup(NDManager m, TokenBatch b) { return f.lookup(m, b); }
+                    public long heldBytes() { return f.heldBytes(); }
+                    public void close() { f.close(); }
+                };
+            }
+            case "cold":
+                return storeVariant("cold-only mmap", TieredEmbeddingStore.builder(spec, cold).device(device).build());
+            case "tiered": {
+                long t0 = System.nanoTime();
+                TieredEmbeddingStore s = TieredEmbeddingStore.builder(spec, cold).device(device).followSnapshots(snapDir, Duration.ZERO).build();
+                out.printf("tiered: seeded from snapshot %s in %.1f s (%,d hot, %,d warm rows)%n", s.snapshotId(), (System.nanoTime() - t0) / 1e9,
+                        s.hotRows(), s.warmRows());
+                return storeVariant("tiered (snapshot)", s);
+            }
+            default:
+                throw new IllegalArgumentException("unknown variant '" + name + "' (flat, cold, tiered)");
+        }
+    }
+
+    private static Variant storeVariant(String label, TieredEmbeddingStore s) {
+        return new Variant() {
+            public String name() { return label; }
+            public void prefetch(TokenBatch b) { s.prefetch(b); }
+            public NDList lookup(NDManager m, TokenBatch b) { return s.lookup(m, b); }
+            public long heldBytes() { return s.heldMemory().total(); }
+            public void close() { s.close(); }
+            @Override public String toString() { return s.metrics().summary(); }
+        };
+    }
+
+    /** Counts the rows a warm-up stream touches and publishes the top ones as snapshot 1. */
+    private SnapshotManifest publishSnapshot(EngramSpec spec, StoreLayout layout, Path dir) throws IOException {
+        long t0 = System.nanoTime();
+        ZipfTokens z = new ZipfTokens((int) spec.compressedVocabSize(), p.zipf, p.seed);
+        NgramHasher h = new NgramHasher(spec);
+        int len = p.seq;
+        int[] tokens = new int[len];
+        long[] keys = new long[(int) h.outputLength(len)];
+        RowCounter counter = new RowCounter(1 << 22);
+        for (int done = 0; done < p.warmupTokens; done += len) {
+            z.fill(tokens);
+            h.hashRowKeys(tokens, 0, len, keys);
+            for (long k : keys) counter.add(k);
+        }
+        long[] top = counter.top((int) Math.min(Integer.MAX_VALUE - 8, p.hotRows + p.warmRows));
+        int hot = (int) Math.min(p.hotRows, top.length);
+        SnapshotRows rows = SnapshotRows.full(top.length);
+        for (int i = 0; i < top.length; i++) rows.add(top[i], i < hot ? Tier.HOT_CODE : Tier.WARM_CODE, counter.count(top[i]), counter.count(top[i]), 0);
+        rows = rows.sortByKey();
+        long[][] offsets = new long[spec.numLayers()][];
+        for (int l = 0; l < offsets.length; l++) offsets[l] = spec.headOffsets(l);
+        SnapshotDirectory d = new SnapshotDirectory(dir, 1);
+        SnapshotMetadata md = SnapshotMetadata.full(1, -1, spec.fingerprint(), "", System.currentTimeMillis(),
+                new SourcePosition(java.util.Map.of(), Long.MIN_VALUE, p.warmupTokens, "bench warm-up stream"), null, spec.layerIds());
+        SnapshotManifest m = d.publish(md, rows, null, new RowLayout(spec.layerIds(), spec.headsPerNgram(), offsets), WriteOptions.DEFAULT, CoverageCurve.EMPTY);
+        out.printf("snapshot: %,d warm-up tokens touched %,d distinct rows; hot = top %,d rows (%.0f MB), warm = next %,d (%.0f MB); %.1f s%n",
+                p.warmupTokens, counter.size(), m.hotRows(), m.hotRows() * (double) layout.deviceRowBytes() / 1e6, m.warmRows(),
+                m.warmRows() * (double) layout.rowBytes() / 1e6, (System.nanoTime() - t0) / 1e9);
+        return m;
+    }
+
+    private TokenBatch[] batches(EngramSpec spec, long seed) {
+        ZipfTokens z = new ZipfTokens((int) spec.compressedVocabSize(), p.zipf, seed);
+        TokenBatch[] b = new TokenBatch[p.batches];
+        for (int i = 0; i < b.length; i++) {
+            int[] t = new int[p.batch * p.seq];
+            z.fill(t);
+            b[i] = TokenBatch.wrap(p.batch, p.seq, t);
+        }
+        return b;
+    }
+
+    private static long runOnce(Variant v, TokenBatch[] batches, boolean prefetch, NDManager m) {
+        long t0 = System.nanoTime();
+        if (prefetch) v.prefetch(batches[0]);
+        for (int i = 0; i < batches.length; i++) {
+            if (prefetch && i + 1 < batches.length) v.prefetch(batches[i + 1]);
+            NDList r = v.lookup(m, batches[i]);
+            r.close();
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private void measure(List<Variant> variants, TokenBatch[] batches, long rowsPerBatch, StoreLayout layout, SnapshotManifest manifest) {
+        int modes = 2;
+        double[][][] rate = new double[variants.size()][modes][p.rounds];
+        double[][][] cpu = new double[variants.size()][modes][p.rounds];
+        try (NDManager m = NDManager.newBaseManager()) {
+            out.printf("warming up...%n");
+            for (Variant v : variants) for (int mode = 0; mode < modes; mode++) runOnce(v, batches, mode == 1, m);
+            for (int r = 0; r < p.rounds; r++) {
+                for (int k = 0; k < variants.size() * modes; k++) {
+                    int idx = (k + r) % (variants.size() * modes);   // rotate the order from round to round
+                    int vi = idx / modes, mode = idx % modes;
+                    long c0 = processCpuNanos();
+                    long ns = runOnce(variants.get(vi), batches, mode == 1, m);
+                    cpu[vi][mode][r] = (processCpuNanos() - c0) / 1e6 / batches.length;
+                    rate[vi][mode][r] = rowsPerBatch * batches.length / (ns / 1e9);
+                }
+                out.printf("round %d/%d done%n", r + 1, p.rounds);
+            }
+        }
+        double flat = -1;
+        for (int vi = 0; vi < variants.size(); vi++) if (variants.get(vi).name().startsWith("flat")) flat = median(rate[vi][0]);
+        int rb = layout.rowBytes();
+        out.println();
+        out.printf("%-22s %-9s %14s %8s %9s %9s %13s %12s%n", "variant", "prefetch", "rows/s", "GB/s", "vs flat", "min-max", "CPU ms/batch", "memory held");
+        for (int vi = 0; vi < variants.size(); vi++) {
+            Variant v = variants.get(vi);
+            for (int mode = 0; mode < modes; mode++) {
+                double med = median(rate[vi][mode]);
+                double[] s = rate[vi][mode].clone();
+                Arrays.sort(s);
+                out.printf("%-22s %-9s %,14.0f %8.2f %9s %9s %13.1f %9.0f MB%n", v.name(), mode == 1 ? "yes" : "no", med, med * rb / 1e9,
+                        flat > 0 ? String.format("%.3f", med / flat) : "-",
+                        String.format("%.2f", (s[s.length - 1] - s[0]) / med), median(cpu[vi][mode]), v.heldBytes() / 1e6);
+            }
+        }
+        out.printf("%nrows/s: row lookups (batch x tokens x %d lookups/token) per second, median of %d rounds; GB/s: rows/s x %d bytes per stored row;%n",
+                layout.numLayers() * layout.headsPerLayer(), p.rounds, rb);
+        out.printf("vs flat: ratio to the flat table without prefetch; min-max: spread of the rounds relative to the median;%n");
+        out.printf("CPU ms/batch: process CPU time (all threads) per batch, median: the work, whatever the machine's load;%n");
+        out.printf("memory held: the flat table's arrays, or the store's hot + warm tiers + row index (the cold file is mapped, not held).%n");
+        out.printf("load average at the end: %s%n", loadAverage());
+        for (Variant v : variants) {
+            String summary = v.toString();
+            if (summary.contains("tier")) out.printf("%n%s metrics (all rounds):%n%s", v.name(), summary);
+        }
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> { try { Files.deleteIfExists(q); } catch (IOException e) { /* best effort */ } });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

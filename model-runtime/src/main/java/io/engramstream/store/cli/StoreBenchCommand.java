@@ -1,0 +1,44 @@
+package io.engramstream.store.cli;
+
+import io.engramstream.cli.EngramCommand;
+import io.engramstream.store.bench.StoreBenchmark;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code engram bench store}. */
+@Command(name = "store", mixinStandardHelpOptions = true,
+        description = {"Lookup throughput of the tiered embedding store on a Zipf token stream, hot and warm sets from a snapshot",
+                "of a warm-up stream, against the whole table in engine memory (flat) and the cold mmap table alone,",
+                "with and without prefetch, in one run. Creates the table in the temp directory (deleted afterwards)."})
+public final class StoreBenchCommand implements EngramCommand, Callable<Integer> {
+    @Override public String group() { return "bench"; }
+
+    @Option(names = "--spec", defaultValue = "demo", description = "Spec preset or file (default: ${DEFAULT-VALUE}).") String spec;
+    @Option(names = "--dtype", defaultValue = "fp16", description = "Row format fp32|bf16|fp16 (default: ${DEFAULT-VALUE}; the demo in fp32 is 5.3 GB).") String dtype;
+    @Option(names = "--dim", defaultValue = "0", description = "Dims per head (default: the spec's).") int dim;
+    @Option(names = "--table", description = "Table file to use or create (default: in the temp directory).") Path table;
+    @Option(names = "--keep-table", description = "Keep a table this run created.") boolean keep;
+    @Option(names = "--batch", defaultValue = "4", description = "Sequences per batch (default: ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--seq", defaultValue = "512", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).") int seq;
+    @Option(names = "--batches", defaultValue = "16", description = "Batches per round and variant (default: ${DEFAULT-VALUE}).") int batches;
+    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds (default: ${DEFAULT-VALUE}).") int rounds;
+    @Option(names = "--zipf", defaultValue = "1.2", description = "Zipf exponent of the token stream (default: ${DEFAULT-VALUE}).") double zipf;
+    @Option(names = "--warmup-tokens", defaultValue = "1000000", description = "Tokens counted to choose the snapshot's hot and warm rows (default: ${DEFAULT-VALUE}).") int warmup;
+    @Option(names = "--hot-rows", defaultValue = "1000000", description = "Hot rows in the snapshot (default: ${DEFAULT-VALUE}).") long hot;
+    @Option(names = "--warm-rows", defaultValue = "4000000", description = "Warm rows in the snapshot (default: ${DEFAULT-VALUE}).") long warm;
+    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu|gpu:N (default: ${DEFAULT-VALUE}).") String device;
+    @Option(names = "--variants", defaultValue = "flat,cold,tiered", split = ",", description = "Which to run (default: ${DEFAULT-VALUE}).") List<String> variants;
+
+    @Override public Integer call() throws Exception {
+        StoreBenchmark.Params p = new StoreBenchmark.Params();
+        p.spec = spec; p.dtype = dtype; p.dim = dim; p.table = table; p.keepTable = keep; p.batch = batch; p.seq = seq;
+        p.batches = batches; p.rounds = rounds; p.zipf = zipf; p.warmupTokens = warmup; p.hotRows = hot; p.warmRows = warm;
+        p.device = device; p.variants = variants;
+        if (batch <= 0 || seq <= 0 || batches <= 0 || rounds <= 0) throw new io.engramstream.cli.UserError("batch, seq, batches and rounds must be positive");
+        new StoreBenchmark(p, System.out).run();
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+package io.engramstream.store;
+
+import io.engramstream.snapshot.Tier;
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TieredEmbeddingStoreTest {
+    @TempDir Path dir;
+
+    static void assertLookup(TestTables t, TokenBatch batch, NDList got, String what) {
+        float[][] want = t.expected(batch);
+        assertEquals(t.layout.numLayers(), got.size(), what);
+        for (int l = 0; l < want.length; l++) {
+            NDArray a = got.get(l);
+            assertEquals(new Shape(batch.batchSize(), batch.seqLen(), t.layout.lookupWidth()), a.getShape(), what);
+            assertEquals(DataType.FLOAT32, a.getDataType(), what);
+            assertArrayEquals(want[l], a.toFloatArray(), 0f, what + ", layer " + l);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RowFormat.class)
+    void lookupsEqualTheFlatTableUnderEveryPlacement(RowFormat format) throws Exception {
+        TestTables t = new TestTables(dir, format, 7);
+        Random r = new Random(11);
+        try (TieredEmbeddingStore store = t.store().build();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            double[][] shares = {{0, 0}, {1, 0}, {0, 1}, {0.1, 0.3}, {0.5, 0.5}, {0.02, 0.05}};
+            long positions = 0;
+            for (int i = 0; i < shares.length; i++) {
+                if (i > 0) store.apply(TestTables.randomPlan(t.layout, r, "p" + i, shares[i][0], shares[i][1]));
+                for (int k = 0; k < 3; k++) {
+                    TokenBatch batch = TestTables.randomBatch(r, 1 + r.nextInt(4), 1 + r.nextInt(40));
+                    positions += (long) batch.tokenCount() * t.spec.lookupsPerToken();
+                    try (NDManager sub = m.newSubManager()) {
+                        assertLookup(t, batch, store.lookup(sub, batch), format + " placement " + i);
+                    }
+                }
+            }
+            // rowKeys names the row behind every output element
+            TokenBatch kb = TestTables.randomBatch(r, 2, 7);
+            long[] keys = store.rowKeys(kb);
+            float[][] want = t.expected(kb);
+            int dim = t.layout.dim(), n = kb.tokenCount() * t.layout.headsPerLayer();
+            assertEquals(t.layout.numLayers() * n, keys.length);
+            for (int l = 0; l < t.layout.numLayers(); l++) {
+                for (int i = 0; i < n; i++) {
+                    long key = keys[l * n + i];
+                    assertEquals(l, io.engramstream.spec.RowKey.layerIndex(key));
+                    int row = (int) io.engramstream.spec.RowKey.row(key);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(t.flat[l], row * dim, (row + 1) * dim),
+                            java.util.Arrays.copyOfRange(want[l], i * dim, (i + 1) * dim), 0f);
+                }
+            }
+            StoreMetrics mt = store.metrics();
+            assertEquals(6 * 3, mt.batches());
+            assertEquals(positions, mt.positions());
+            assertEquals(positions, mt.tier(Tier.HOT).positionsServed() + mt.tier(Tier.WARM).positionsServed() + mt.tier(Tier.COLD).positionsServed());
+            assertEquals(mt.distinctRows(), mt.tier(Tier.HOT).lookups());
+            assertEquals(mt.distinctRows(), mt.tier(Tier.HOT).hits() + mt.tier(Tier.WARM).hits() + mt.tier(Tier.COLD).hits());
+            assertEquals(mt.tier(Tier.WARM).hits() * t.layout.rowBytes(), mt.tier(Tier.WARM).bytesMoved());
+            assertTrue(store.metrics().tier(Tier.HOT).hits() > 0);
+            assertTrue(store.metrics().tier(Tier.WARM).hits() > 0);
+            assertTrue(store.metrics().tier(Tier.COLD).hits() > 0);
+        }
+    }
+}
