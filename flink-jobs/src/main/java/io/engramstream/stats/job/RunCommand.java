@@ -147,6 +147,8 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
             if (status.isGloballyTerminalState()) return;
             Thread.sleep(2000);
             ProgressReporter.Snapshot p = ProgressReporter.snapshot();
+            // The job's metrics vanish as it finishes: nothing meaningful to print any more.
+            if (p.tokens() < lastTokens) return;
             long now = System.nanoTime();
             double dt = (now - last) / 1e9;
             o.printf("[%5.0fs] tokens %s (%s/s)  lookups %s (%s/s)  distinct rows %s  checkpoints %d  dead letters %d%n",
