@@ -27,7 +27,9 @@ public final class EngramCli implements Runnable {
             "snapshot", "Hot-set snapshots: inspect, verify, report.",
             "stats", "Per-row access statistics written by the statistics job.",
             "topics", "The Kafka topic catalog: apply, verify, describe.",
-            "kafka", "A local single-node KRaft broker for demos.");
+            "kafka", "A local single-node KRaft broker for demos.",
+            "store", "The runtime's embedding tables: create, import from safetensors, inspect.",
+            "docs", "Generated documentation: CLI reference and configuration options.");
 
     @Override public void run() {
         CommandLine.usage(this, System.out);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -33,7 +32,7 @@ class StatsPartFuzzTest {
         StatsPartHeader h = new StatsPartHeader(StatsPartHeader.FORMAT_VERSION, "cp-000000000001", 0, 1, 16, "5f87f2304cd93438",
                 "deepseek-v3", "8dc8692fd5f7b767", "{}", "tokens", 99, 1e9, 1, 1, 10, rows * 3L, 2, 0, rows, 0);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(b)) {
+        try (java.nio.channels.WritableByteChannel out = java.nio.channels.Channels.newChannel(b)) {
             StatsDirectory.writePart(out, h, c);
         }
         return b.toByteArray();

@@ -37,11 +37,11 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
     int window;
     @Option(names = "--windows", defaultValue = "24", description = "Windows per workload (default: ${DEFAULT-VALUE}).")
     int windows;
-    @Option(names = "--warmup", defaultValue = "4", description = "Windows before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "8", description = "Windows before measuring (default: ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--hot-rows", defaultValue = "65536", description = "Hot-tier (and LRU/LFU) size in rows (default: ${DEFAULT-VALUE}).")
     int hotRows;
-    @Option(names = "--half-life", defaultValue = "2", description = "Score half-life in windows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--half-life", defaultValue = "8", description = "Score half-life in windows (default: ${DEFAULT-VALUE}).")
     double halfLife;
     @Option(names = "--hysteresis", defaultValue = "0.25", description = "Placement hysteresis (default: ${DEFAULT-VALUE}).")
     double hysteresis;
@@ -91,6 +91,10 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         int swaps = (int) Math.round(drift * hotRows);
         String zipfName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, swaps);
         table.add(row(zipfName, HitRateBench.run(new ZipfSource(zipf, swaps, hotRows * 4, zipfName), cfg, this::progress)));
+        // A stress case: five times the drift.
+        ZipfTraffic strong = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 44);
+        String strongName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, 5 * swaps);
+        table.add(row(strongName, HitRateBench.run(new ZipfSource(strong, 5 * swaps, hotRows * 4, strongName), cfg, this::progress)));
         // A stationary control: no drift.
         ZipfTraffic still = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 43);
         String stillName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, no drift", alpha, distinct);

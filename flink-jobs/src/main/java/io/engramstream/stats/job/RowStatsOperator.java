@@ -1,5 +1,6 @@
 package io.engramstream.stats.job;
 
+import io.engramstream.stats.RowShards;
 import io.engramstream.stats.RowStatsColumns;
 import io.engramstream.stats.RowStatsTable;
 import io.engramstream.stats.ScoreDecay;
@@ -58,6 +59,9 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private transient ListState<long[]> totalsState;
     private transient long[] totals;
     private transient double lambda;
+    private transient RowShards rowShards;
+    /** Flink key -> virtual shard (the inverse of {@link StatsSettings#shardKeys}). */
+    private transient Map<Integer, Integer> shardOfKey;
 
     private transient long distinctRows;
     private transient long stateBytes;
@@ -100,6 +104,9 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             totals[CLOCK] = Math.max(totals[CLOCK], t[CLOCK]);
         }
         lambda = settings.lambda();
+        rowShards = RowShards.of(settings.spec, settings.shards);
+        shardOfKey = new java.util.HashMap<>();
+        for (int sh = 0; sh < settings.shardKeys.length; sh++) shardOfKey.put(settings.shardKeys[sh], sh);
         stagedPublications = new ArrayList<>();
         if (context.isRestored()) {
             distinctRows = countRows();
@@ -149,7 +156,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         long lookups = 0, hits = 0;
         if (shardTable()) {
             RowStatsTable t = tables.value();
-            if (t == null) t = new RowStatsTable(n);
+            if (t == null) t = new RowStatsTable(rowShards.length(b.shard), n);
             int before = t.size();
             for (int i = 0; i < n; i++) {
                 long c = counts[i];
@@ -250,7 +257,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         }
     }
 
-    /** Visits every row this subtask owns; adds the state's memory estimate to {@code bytes[0]}. */
+    /** Visits every row this subtask owns (by row key); adds the state's memory estimate to {@code bytes[0]}. */
     private void forEachRow(RowStatsTable.RowVisitor v, long[] bytes) throws Exception {
         KeyedStateBackend<Object> backend = getKeyedStateBackend();
         if (shardTable()) {
@@ -258,18 +265,20 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
                     new ValueStateDescriptor<>("rows", RowStatsTableSerializer.INSTANCE), (key, state) -> {
                         RowStatsTable t = state.value();
                         if (t != null) {
-                            t.forEach(v);
+                            long start = rowShards.start(shardOfKey.get((Integer) key));
+                            t.forEach((local, c, i, sc, l) -> v.row(rowShards.rowKey(start + local), c, i, sc, l));
                             bytes[0] += t.memoryBytes();
                         }
                     });
         } else {
             backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                     new MapStateDescriptor<>("row-map", LongSerializer.INSTANCE, RowStatsValue.Serializer.INSTANCE), (key, state) -> {
+                        long start = rowShards.start(shardOfKey.get((Integer) key));
                         Iterator<Map.Entry<Long, RowStatsValue>> it = state.iterator();
                         while (it.hasNext()) {
                             Map.Entry<Long, RowStatsValue> e = it.next();
                             RowStatsValue r = e.getValue();
-                            v.row(e.getKey(), r.corpus, r.inference, r.score, r.last);
+                            v.row(rowShards.rowKey(start + e.getKey()), r.corpus, r.inference, r.score, r.last);
                             bytes[0] += 8 + 32 + 16;   // key, value, per-entry overhead (estimate)
                         }
                     });
@@ -295,12 +304,32 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         return n[0];
     }
 
-    /** All rows of this subtask, sorted by key. */
+    /**
+     * All rows of this subtask, sorted by key without a global sort: shards are consecutive row
+     * ranges, so visiting them in shard order and each one in row order (dense tables already
+     * are; sparse ones are sorted on their own) yields the rows in key order.
+     */
     RowStatsColumns collectRows() throws Exception {
         RowStatsColumns cols = new RowStatsColumns((int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, distinctRows)));
-        long[] bytes = {0};
-        forEachRow(cols::add, bytes);
-        cols.sortByKey();
+        KeyedStateBackend<Object> backend = getKeyedStateBackend();
+        if (shardTable()) {
+            RowStatsTable[] byShard = new RowStatsTable[settings.shards];
+            backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    new ValueStateDescriptor<>("rows", RowStatsTableSerializer.INSTANCE),
+                    (key, state) -> byShard[shardOfKey.get((Integer) key)] = state.value());
+            for (int sh = 0; sh < byShard.length; sh++) {
+                RowStatsTable t = byShard[sh];
+                if (t == null) continue;
+                long start = rowShards.start(sh);
+                int from = cols.size();
+                t.forEach((local, c, i, sc, l) -> cols.add(rowShards.rowKey(start + local), c, i, sc, l));
+                if (!t.isDense()) cols.sortRange(from, cols.size());
+            }
+        } else {
+            long[] bytes = {0};
+            forEachRow(cols::add, bytes);
+            cols.sortByKey();
+        }
         return cols;
     }
 

@@ -50,7 +50,7 @@ public final class StoreBenchmark {
         public int seq = 512;
         public int batches = 16;
         public int rounds = 5;
-        public double zipf = 1.0;
+        public double zipf = 1.2;
         public int warmupTokens = 1_000_000;
         public long hotRows = 1_000_000;
         public long warmRows = 4_000_000;

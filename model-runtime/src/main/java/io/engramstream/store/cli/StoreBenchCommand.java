@@ -34,7 +34,7 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
     @Option(names = "--seq", defaultValue = "512", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).") int seq;
     @Option(names = "--batches", defaultValue = "16", description = "Batches per round and variant (default: ${DEFAULT-VALUE}).") int batches;
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds (default: ${DEFAULT-VALUE}).") int rounds;
-    @Option(names = "--zipf", defaultValue = "1.0", description = "Zipf exponent of the token stream (default: ${DEFAULT-VALUE}).") double zipf;
+    @Option(names = "--zipf", defaultValue = "1.2", description = "Zipf exponent of the token stream (default: ${DEFAULT-VALUE}).") double zipf;
     @Option(names = "--warmup-tokens", defaultValue = "1000000", description = "Tokens counted to choose the snapshot's hot and warm rows (default: ${DEFAULT-VALUE}).") int warmup;
     @Option(names = "--hot-rows", defaultValue = "1000000", description = "Hot rows in the snapshot (default: ${DEFAULT-VALUE}).") long hot;
     @Option(names = "--warm-rows", defaultValue = "4000000", description = "Warm rows in the snapshot (default: ${DEFAULT-VALUE}).") long warm;

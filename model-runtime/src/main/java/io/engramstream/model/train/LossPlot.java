@@ -1,0 +1,126 @@
+package io.engramstream.model.train;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** Loss curves as a PNG, drawn with Java2D (headless): lines per series, optional point markers, a legend. */
+public final class LossPlot {
+    /** One curve. {@code markers} draws a dot at every point (for sparse validation points). */
+    public record Series(String name, Color color, double[] x, double[] y, boolean dashed, boolean markers) {}
+
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final List<Series> series = new ArrayList<>();
+
+    public LossPlot(String title, String xLabel, String yLabel) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+    }
+
+    public LossPlot add(Series s) {
+        series.add(s);
+        return this;
+    }
+
+    public void write(Path png, int width, int height) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int left = 70, right = 20, top = 40, bottom = 55;
+        int pw = width - left - right, ph = height - top - bottom;
+        double x0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y0 = Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
+        for (Series s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (!Double.isFinite(s.y()[i])) continue;
+                x0 = Math.min(x0, s.x()[i]); x1 = Math.max(x1, s.x()[i]);
+                y0 = Math.min(y0, s.y()[i]); y1 = Math.max(y1, s.y()[i]);
+            }
+        }
+        if (x0 > x1) { x0 = 0; x1 = 1; y0 = 0; y1 = 1; }
+        double ypad = (y1 - y0) * 0.05 + 1e-9;
+        y0 -= ypad; y1 += ypad;
+        final double fx0 = x0, fx1 = x1 == x0 ? x0 + 1 : x1, fy0 = y0, fy1 = y1;
+        java.util.function.DoubleUnaryOperator px = v -> left + (v - fx0) / (fx1 - fx0) * pw;
+        java.util.function.DoubleUnaryOperator py = v -> top + ph - (v - fy0) / (fy1 - fy0) * ph;
+
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int i = 0; i <= 5; i++) {
+            double yv = fy0 + (fy1 - fy0) * i / 5;
+            int yy = (int) py.applyAsDouble(yv);
+            g.setColor(new Color(235, 235, 235));
+            g.drawLine(left, yy, left + pw, yy);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(String.format(Locale.ROOT, "%.2f", yv), 8, yy + 4);
+            double xv = fx0 + (fx1 - fx0) * i / 5;
+            int xx = (int) px.applyAsDouble(xv);
+            g.drawString(String.format(Locale.ROOT, "%.0f", xv), xx - 10, top + ph + 18);
+        }
+        g.setColor(Color.GRAY);
+        g.drawRect(left, top, pw, ph);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, left, 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(xLabel, left + pw / 2 - 20, height - 15);
+        g.rotate(-Math.PI / 2);
+        g.drawString(yLabel, -(top + ph / 2 + 40), 16);
+        g.rotate(Math.PI / 2);
+
+        for (Series s : series) {
+            g.setColor(s.color());
+            g.setStroke(s.dashed() ? new BasicStroke(1.3f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f)
+                    : new BasicStroke(s.markers() ? 2.2f : 1.3f));
+            Path2D.Double path = new Path2D.Double();
+            boolean started = false;
+            for (int i = 0; i < s.x().length; i++) {
+                if (!Double.isFinite(s.y()[i])) continue;
+                double xx = px.applyAsDouble(s.x()[i]), yy = py.applyAsDouble(s.y()[i]);
+                if (!started) { path.moveTo(xx, yy); started = true; } else path.lineTo(xx, yy);
+                if (s.markers()) g.fillOval((int) xx - 3, (int) yy - 3, 7, 7);
+            }
+            g.draw(path);
+        }
+        int ly = top + 12;
+        g.setStroke(new BasicStroke(2f));
+        for (Series s : series) {
+            g.setColor(s.color());
+            g.drawLine(left + pw - 250, ly - 4, left + pw - 225, ly - 4);
+            g.setColor(Color.BLACK);
+            g.drawString(s.name(), left + pw - 218, ly);
+            ly += 16;
+        }
+        g.dispose();
+        if (png.getParent() != null) Files.createDirectories(png.getParent());
+        ImageIO.write(img, "png", png.toFile());
+    }
+
+    /** Trailing moving average (for noisy per-step training losses). */
+    public static double[] smooth(double[] y, int window) {
+        double[] out = new double[y.length];
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += y[i];
+            if (i >= window) sum -= y[i - window];
+            out[i] = sum / Math.min(i + 1, window);
+        }
+        return out;
+    }
+}
