@@ -85,8 +85,11 @@ public final class StatsDirectory {
     /** Moves a staged part into its publication and completes the set if every part is there. */
     public static boolean commitStaged(Path out, String tag, int part, int parts) throws IOException {
         Path staged = root(out).resolve(".pending").resolve(tag).resolve(partName(part, parts));
-        if (!Files.exists(staged)) return false;
         Path dir = root(out).resolve(tag);
+        if (!Files.exists(staged)) {
+            // Moved in before a crash that came before summary.json or LATEST: finish the set now.
+            return Files.exists(dir.resolve(partName(part, parts))) && tryComplete(out, tag, parts);
+        }
         Files.createDirectories(dir);
         move(staged, dir.resolve(staged.getFileName().toString()));
         return tryComplete(out, tag, parts);

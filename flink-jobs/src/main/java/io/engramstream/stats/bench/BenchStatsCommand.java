@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = {"Benchmarks the statistics job against the naive Flink job (one event per lookup, keyBy(row), ValueState<Long>).",
                 "End-to-end tokens/s per core on the in-process MiniCluster with checkpointing on; medians over --runs."})
-public final class BenchStatsCommand implements Callable<Integer>, EngramCommand {
+public final class BenchStatsCommand implements Callable<Integer>, EngramCommand, io.engramstream.bench.HeadlineBenchmark {
     @Option(names = "--spec", defaultValue = "demo", description = "Spec (default: ${DEFAULT-VALUE}).")
     String specArg;
     @Option(names = "--zipf-tokens", defaultValue = "60000000", description = "Tokens per optimized Zipf run (default: ${DEFAULT-VALUE}).")
@@ -73,6 +73,15 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
 
     @Override public String group() { return "bench"; }
 
+    private final List<io.engramstream.bench.BenchmarkResult> headline = new ArrayList<>();
+
+    @Override public List<String> quickArgs() {
+        return List.of("--workloads", "zipf", "--zipf-tokens", "4000000", "--naive-tokens", "100000", "--runs", "1",
+                "--checkpoint-interval", "2s");
+    }
+
+    @Override public List<io.engramstream.bench.BenchmarkResult> headline() { return List.copyOf(headline); }
+
     /** One measured run. */
     record Result(long tokens, double seconds, double cpuSeconds, long checkpoints, long lastCheckpointBytes, long lastCheckpointMillis, long rows) {
         double tokensPerSecond() { return tokens / seconds; }
@@ -86,6 +95,7 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
     }
 
     @Override public Integer call() throws Exception {
+        headline.clear();
         EngramSpec spec = EngramSpec.resolve(specArg);
         int cores = java.lang.Runtime.getRuntime().availableProcessors();
         int p = parallelism > 0 ? parallelism : cores;
@@ -128,6 +138,11 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
                 rows.add(String.format(Locale.ROOT, "| %s | naive (keyBy row, ValueState<Long>) | %,d | %.1f | %,.0f | %,.0f | %,.0f | %.0fx | %.0fx |", w,
                         base.tokens(), base.seconds(), n1, n1 * spec.lookupsPerToken(), base.tokensPerCpuSecond(), opt1 / n1,
                         best.tokensPerCpuSecond() / base.tokensPerCpuSecond()));
+                headline.add(io.engramstream.bench.BenchmarkResult.vs("stats", "MemoryStatsJob end to end, " + w + ", checkpoints on",
+                        opt1 / 1e3, "k tokens/s/core", "naive Flink job (keyBy row, ValueState<Long>)", n1 / 1e3, true));
+            } else {
+                headline.add(io.engramstream.bench.BenchmarkResult.alone("stats", "MemoryStatsJob end to end, " + w + ", checkpoints on",
+                        opt1 / 1e3, "k tokens/s/core", true));
             }
         }
         o.println();

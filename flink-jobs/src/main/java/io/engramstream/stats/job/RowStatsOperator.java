@@ -71,6 +71,8 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private transient long recentLookups, recentHits;
     private transient double topKShare;
     private transient Counter deltaRowsCounter;
+    private transient Counter publicationFailures;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RowStatsOperator.class);
 
     private transient long lastPublish;
     private transient List<Staged> stagedPublications;
@@ -130,6 +132,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         g.gauge("statsLookups", () -> totals[LOOKUPS]);
         g.gauge("statsDeadLetters", () -> totals[DEAD]);
         deltaRowsCounter = g.counter("deltaRows");
+        publicationFailures = g.counter("publicationFailures");
         lastTopKRefresh = lastPublish = System.currentTimeMillis();
     }
 
@@ -358,9 +361,15 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         if (!bounded && settings.outDir != null && settings.publishIntervalMillis >= 0
                 && now - lastPublish >= settings.publishIntervalMillis) {
             RowStatsColumns rows = collectRows();
-            StatsDirectory.stagePart(Path.of(settings.outDir), header(StatsDirectory.checkpointTag(id), rows), rows);
-            stagedPublications.add(new Staged(id, settings.outDir));
-            lastPublish = now;
+            try {
+                StatsDirectory.stagePart(Path.of(settings.outDir), header(StatsDirectory.checkpointTag(id), rows), rows);
+                stagedPublications.add(new Staged(id, settings.outDir));
+                lastPublish = now;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // A full or read-only disk must not stop the counting: this publication is skipped (its set
+                // stays incomplete, so nothing partial becomes visible) and the next checkpoint tries again.
+                publicationFailed(id, e);
+            }
         }
     }
 
@@ -371,10 +380,19 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             Staged st = it.next();
             if (st.id() > checkpointId) continue;
             if (st.id() == checkpointId) {
-                StatsDirectory.commitStaged(Path.of(st.out()), StatsDirectory.checkpointTag(st.id()), subtask(), parallelism());
+                try {
+                    StatsDirectory.commitStaged(Path.of(st.out()), StatsDirectory.checkpointTag(st.id()), subtask(), parallelism());
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    publicationFailed(checkpointId, e);
+                }
             }
             it.remove();   // older ones were subsumed; their staging is pruned with the next publication
         }
+    }
+
+    private void publicationFailed(long checkpointId, Exception e) {
+        publicationFailures.inc();
+        LOG.warn("statistics publication of checkpoint {} (subtask {}) skipped, counting goes on: {}", checkpointId, subtask(), e.toString());
     }
 
     /** Statistics as of now (tests and the bench read them straight from a finished operator). */
