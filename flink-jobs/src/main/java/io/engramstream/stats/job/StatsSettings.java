@@ -125,7 +125,7 @@ public final class StatsSettings implements Serializable {
         private String clock = CLOCK_TOKENS;
         private double halfLife = 1e9;
         private double corpusWeight = 1, inferenceWeight = 1;
-        private long denseMaxRows = 64_000_000L;
+        private long denseMaxRows = 128_000_000L;
         private int sparseEntries = 4 << 20;
         private int deltaBatchRows = 65536;
         private String layout = LAYOUT_SHARD_TABLE;
