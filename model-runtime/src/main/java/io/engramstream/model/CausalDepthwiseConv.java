@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
@@ -15,6 +14,10 @@ import ai.djl.util.PairList;
  * {@code (batch, time, channels)} array, without bias. Output position t sees inputs
  * t, t-d, ..., t-(k-1)d only: the input is padded by (k-1)d on both sides and the tail cut off.
  * Engram uses kernel 4 and dilation = the largest N-gram order, so the filter spans whole N-grams.
+ *
+ * <p>Computed as {@code y[t] = sum_k w[:,k] * x[t - (k_max - k) d]} over a zero-padded input: k
+ * shifted multiply-adds, the same numbers as a grouped {@code conv1d} (the test checks it), but
+ * without the engine's depthwise convolution kernel, which on CPU goes through oneDNN.
  */
 public final class CausalDepthwiseConv extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -42,12 +45,18 @@ public final class CausalDepthwiseConv extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        long t = x.getShape().get(1);
-        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        Shape s = x.getShape();
+        long b = s.get(0), t = s.get(1);
+        NDArray w = ps.getValue(weight, x.getDevice(), training).reshape(channels, kernel);
         int pad = (kernel - 1) * dilation;
-        NDArray y = Conv1d.conv1d(x.transpose(0, 2, 1), w, null, new Shape(1), new Shape(pad), new Shape(dilation), channels)
-                .singletonOrThrow();
-        return new NDList(y.get(":, :, :" + t).transpose(0, 2, 1));
+        NDArray padded = x.getManager().zeros(new Shape(b, pad, channels), x.getDataType(), x.getDevice()).concat(x, 1);
+        NDArray y = null;
+        for (int k = 0; k < kernel; k++) {
+            long from = (long) k * dilation;
+            NDArray term = padded.get(":, " + from + ":" + (from + t) + ", :").mul(w.get(":, " + k));
+            y = y == null ? term : y.add(term);
+        }
+        return new NDList(y);
     }
 
     @Override

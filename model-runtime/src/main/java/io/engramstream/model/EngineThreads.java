@@ -11,6 +11,16 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class EngineThreads {
     private EngineThreads() {}
 
+    /**
+     * Turns autograd recording off for the calling thread. PyTorch keeps grad mode per thread and
+     * starts new threads with it on; DJL turns it off only on the thread that loaded the engine, so
+     * a serving thread must do it itself or every forward pass builds a graph it never uses.
+     */
+    public static void noGradOnThisThread() {
+        Engine.getInstance();
+        JniUtils.setGradMode(false);
+    }
+
     /** {@code n > 0}: use n intra-op threads; {@code n <= 0}: keep the configured count. Returns the count in effect. */
     public static int use(int n) {
         Engine.getInstance();

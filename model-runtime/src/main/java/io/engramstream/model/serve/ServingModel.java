@@ -10,6 +10,7 @@ import io.engramstream.canon.CanonicalMap;
 import io.engramstream.canon.CanonicalMaps;
 import io.engramstream.canon.TiktokenVocabulary;
 import io.engramstream.cli.UserError;
+import io.engramstream.model.EngineThreads;
 import io.engramstream.model.EngramLm;
 import io.engramstream.model.ModelConfig;
 import io.engramstream.model.memory.EmbeddingRows;
@@ -130,6 +131,7 @@ public final class ServingModel implements AutoCloseable {
 
     /** Answers the queries together; prompt ids must be in {@code [0, tokenizerVocabulary())} and non-empty. */
     public List<Prediction> predict(List<Query> queries) {
+        EngineThreads.noGradOnThisThread();
         int n = queries.size();
         int ctx = config.contextLength();
         List<int[]> seqs = new ArrayList<>(n);

@@ -35,8 +35,9 @@ public final class TrainOptions {
             "standard deviation of the table rows' seeded initial values");
     public static final EngramOption<Long> SEED = EngramOption.longInt("seed", 42L, "seed of the dense init, row init and batch draw");
     public static final EngramOption<Double> CLIP = EngramOption.real("clip", 1.0, "global gradient-norm clip of the dense parameters (0 = off)");
-    public static final EngramOption<Integer> EVAL_EVERY = EngramOption.integer("eval-every", 25, "steps between validation passes");
-    public static final EngramOption<Integer> EVAL_WINDOWS = EngramOption.integer("eval-windows", 64, "validation windows per pass");
+    public static final EngramOption<Integer> EVAL_EVERY = EngramOption.integer("eval-every", 50, "steps between validation passes");
+    public static final EngramOption<Integer> EVAL_WINDOWS = EngramOption.integer("eval-windows", 1000,
+            "held-out windows per validation pass (the first n; all of them if fewer)");
     public static final EngramOption<Integer> LOG_EVERY = EngramOption.integer("log-every", 10, "steps between progress lines");
     public static final EngramOption<Integer> CHECKPOINT_EVERY = EngramOption.integer("checkpoint-every", 100,
             "steps between checkpoints (with --checkpoint)");

@@ -70,6 +70,11 @@ public final class Trainer {
                 gc.backward(l);
                 loss = l.getFloat();
             }
+            if (!Double.isFinite(loss)) {
+                // Stop before the optimizers spread it into every parameter and row.
+                throw new IllegalStateException("training diverged at step " + (step + 1) + ": the loss is " + loss
+                        + "; resume from the last checkpoint, or lower --lr / --row-lr");
+            }
             adam.step();
             if (rowOptimizer != null) rowsUpdated += lm.memory().applyGradients(f.retrieved(), rowOptimizer);
         }
