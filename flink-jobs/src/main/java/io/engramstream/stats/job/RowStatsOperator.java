@@ -6,6 +6,7 @@ import io.engramstream.stats.RowStatsTable;
 import io.engramstream.stats.ScoreDecay;
 import io.engramstream.stats.StatsDirectory;
 import io.engramstream.stats.StatsPartHeader;
+import io.engramstream.placement.StatsSnapshotPublisher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -345,6 +346,26 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         if (settings.outDir != null) {
             RowStatsColumns rows = collectRows();
             StatsDirectory.publishPart(Path.of(settings.outDir), header(StatsDirectory.FINAL_TAG, rows), rows);
+            // The subtask that completes the final set publishes its snapshot.
+            if (StatsDirectory.tryComplete(Path.of(settings.outDir), StatsDirectory.FINAL_TAG, parallelism())) {
+                publishSnapshot(StatsDirectory.FINAL_TAG, -1);
+            }
+        }
+    }
+
+    /**
+     * A statistics publication just became complete (after its checkpoint completed, or at the end
+     * of a bounded input): place and publish its snapshot, once, whichever subtask gets here first.
+     * A failure is reported and counting goes on; nothing partial becomes visible.
+     */
+    private void publishSnapshot(String tag, long checkpointId) {
+        if (settings.snapshotDir == null || settings.outDir == null) return;
+        try {
+            StatsSnapshotPublisher.publishOnce(Path.of(settings.outDir), tag, Path.of(settings.snapshotDir), settings.snapshotConfig())
+                    .ifPresent(m -> LOG.info("snapshot {} published from statistics {} ({} hot, {} warm rows)",
+                            m.version(), tag, m.hotRows(), m.warmRows()));
+        } catch (java.io.IOException | RuntimeException e) {
+            publicationFailed(checkpointId, e);
         }
     }
 
@@ -381,7 +402,9 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             if (st.id() > checkpointId) continue;
             if (st.id() == checkpointId) {
                 try {
-                    StatsDirectory.commitStaged(Path.of(st.out()), StatsDirectory.checkpointTag(st.id()), subtask(), parallelism());
+                    String tag = StatsDirectory.checkpointTag(st.id());
+                    boolean complete = StatsDirectory.commitStaged(Path.of(st.out()), tag, subtask(), parallelism());
+                    if (complete && st.out().equals(settings.outDir)) publishSnapshot(tag, checkpointId);
                 } catch (java.io.IOException | java.io.UncheckedIOException e) {
                     publicationFailed(checkpointId, e);
                 }

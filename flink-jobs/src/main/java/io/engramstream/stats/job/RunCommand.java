@@ -5,6 +5,10 @@ import io.engramstream.cli.EngramCommand;
 import io.engramstream.cli.UserError;
 import io.engramstream.config.EngramConfig;
 import io.engramstream.config.OptionSupport;
+import io.engramstream.placement.StatsSnapshotPublisher;
+import io.engramstream.snapshot.SnapshotDirectory;
+import io.engramstream.snapshot.SnapshotManifest;
+import io.engramstream.snapshot.SnapshotReport;
 import io.engramstream.spec.EngramSpec;
 import io.engramstream.stats.StatsDirectory;
 import io.engramstream.stats.StatsSummary;
@@ -68,6 +72,7 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
     @Spec void spec(CommandSpec s) {
         this.spec = s;
         OptionSupport.register(s, StatsJobOptions.all());
+        OptionSupport.register(s, StatsSnapshotPublisher.OPTIONS);
     }
 
     /** The job's {@code main}: the same options, through the CLI's error handling. */
@@ -87,7 +92,9 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
                         .filter(s -> !s.isEmpty()).toList(), config.get(StatsJobOptions.KAFKA_GROUP), config.get(StatsJobOptions.KAFKA_BOUNDED))
                 : JobInput.parse(input, config.get(StatsJobOptions.INPUT_FORMAT), config.get(StatsJobOptions.REPEAT));
         Path outAbs = out.toAbsolutePath();
-        StatsSettings settings = StatsSettings.fromConfig(engramSpec, config).outDir(outAbs.toString()).build();
+        Path snapshots = outAbs.resolve("snapshots");
+        StatsSettings settings = StatsSettings.fromConfig(engramSpec, config).outDir(outAbs.toString())
+                .snapshots(snapshots.toString(), givenTexts(StatsSnapshotPublisher.OPTIONS)).build();
         int parallelism = config.get(StatsJobOptions.PARALLELISM);
         if (parallelism <= 0) parallelism = Runtime.getRuntime().availableProcessors();
         if (parallelism > settings.shards) throw new UserError("parallelism " + parallelism + " exceeds --shards " + settings.shards);
@@ -131,7 +138,27 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
                 secs, result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3, s.tokens(), s.lookups(), s.distinctRows(), s.records(), s.deadLetters());
         o.printf("  %.0f tokens/s (%.0f per core); statistics in %s (engram stats top --out %s)%n",
                 s.tokens() / secs, s.tokens() / secs / parallelism, pub.get(), out);
+        Optional<SnapshotManifest> latest = SnapshotDirectory.readLatest(snapshots);
+        if (latest.isPresent()) {
+            SnapshotManifest m = latest.get();
+            Path report = SnapshotReport.write(snapshots, outAbs.resolve("report"));
+            o.printf("  snapshot v%d: %,d hot + %,d warm rows (%s); report %s%n", m.version(), m.hotRows(), m.warmRows(),
+                    snapshots.resolve(m.file()), report);
+        }
         return 0;
+    }
+
+    /** The placement/snapshot options the user gave, as text, for the tasks to parse again. */
+    private java.util.Map<String, String> givenTexts(java.util.List<io.engramstream.config.EngramOption<?>> options) {
+        java.util.Map<String, String> texts = new java.util.HashMap<>();
+        for (io.engramstream.config.EngramOption<?> opt : options) {
+            Object v = spec.findOption("--" + opt.key()).getValue();
+            if (v != null) {
+                opt.parse((String) v);   // a bad value fails here, in one line, not inside a task
+                texts.put(opt.key(), (String) v);
+            }
+        }
+        return texts;
     }
 
     /** Prints a progress line every 2 s until the job ends. */

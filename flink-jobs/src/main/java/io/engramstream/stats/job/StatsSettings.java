@@ -46,6 +46,10 @@ public final class StatsSettings implements Serializable {
     public final int maxTextChars;
     /** Where statistics are published; null = nowhere (benchmarks). */
     public final String outDir;
+    /** Where hot-set snapshots are published after each statistics publication; null = none. */
+    public final String snapshotDir;
+    /** Placement and snapshot options as text (see StatsSnapshotPublisher.OPTIONS), shipped to the tasks. */
+    public final java.util.HashMap<String, String> snapshotOptions;
     /** Test hook: write every snapshot's and every restore's statistics here. */
     public final String dumpDir;
     /** Test hook: fail one task once, after this many tokens and a completed checkpoint (0 = never). */
@@ -84,12 +88,24 @@ public final class StatsSettings implements Serializable {
         this.maxTextChars = b.maxTextChars;
         this.outDir = b.outDir;
         this.dumpDir = b.dumpDir;
+        this.snapshotDir = b.snapshotDir;
+        this.snapshotOptions = new java.util.HashMap<>(b.snapshotOptions);
         this.failAfterTokens = b.failAfterTokens;
         this.failMarker = b.failMarker;
         this.decodeDelayMicros = b.decodeDelayMicros;
     }
 
     public double lambda() { return ScoreDecay.lambda(halfLife); }
+
+    /** The placement and snapshot options back as typed values. */
+    public io.engramstream.config.EngramConfig snapshotConfig() {
+        io.engramstream.config.EngramConfig c = new io.engramstream.config.EngramConfig();
+        for (io.engramstream.config.EngramOption<?> o : io.engramstream.placement.StatsSnapshotPublisher.OPTIONS) {
+            String v = snapshotOptions.get(o.key());
+            if (v != null) c.setText(o, v);
+        }
+        return c;
+    }
 
     public boolean eventTimeClock() { return CLOCK_EVENT_TIME.equals(clock); }
 
@@ -135,6 +151,8 @@ public final class StatsSettings implements Serializable {
         private int maxRecordTokens = 1 << 20;
         private int maxTextChars = 8 << 20;
         private String outDir;
+        private String snapshotDir;
+        private java.util.Map<String, String> snapshotOptions = java.util.Map.of();
         private String dumpDir;
         private long failAfterTokens;
         private String failMarker;
@@ -196,6 +214,12 @@ public final class StatsSettings implements Serializable {
         public Builder maxTextChars(int n) { this.maxTextChars = n; return this; }
         public Builder outDir(String dir) { this.outDir = dir; return this; }
         public Builder dumpDir(String dir) { this.dumpDir = dir; return this; }
+        /** Publishes snapshots into {@code dir} with these placement/snapshot options (text values by key). */
+        public Builder snapshots(String dir, java.util.Map<String, String> options) {
+            this.snapshotDir = dir;
+            this.snapshotOptions = new java.util.HashMap<>(options);
+            return this;
+        }
         /** Test hook: one injected task failure after {@code tokens} tokens and a completed checkpoint. */
         public Builder failOnceAfter(long tokens, String markerFile) {
             this.failAfterTokens = tokens;

@@ -19,16 +19,7 @@ final class DemoStats {
     }
 
     static RowStats rowStats(RowStatsColumns rows, long now, double lambda) {
-        int n = rows.size();
-        long[] keys = new long[n], counts = new long[n], last = new long[n];
-        double[] scores = new double[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = rows.key(i);
-            counts[i] = rows.count(i);
-            last[i] = rows.last(i);
-            scores[i] = rows.scoreAt(i, now, lambda);
-        }
-        return new RowStats(n, keys, scores, counts, last);
+        return io.engramstream.placement.StatsSnapshotPublisher.rowStats(rows, now, lambda);
     }
 
     /** Corpus and traffic rows (each sorted by key) as one sorted set at time corpusNow + trafficNow. */
