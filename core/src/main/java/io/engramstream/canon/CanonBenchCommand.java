@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "canon", mixinStandardHelpOptions = true,
         description = "Benchmarks canonical-map build/load times and id mapping throughput against a HashMap baseline.")
-public final class CanonBenchCommand implements EngramCommand, Callable<Integer> {
+public final class CanonBenchCommand implements EngramCommand, Callable<Integer>, io.engramstream.bench.HeadlineBenchmark {
 
     @Option(names = "--vocabularies", split = ",", paramLabel = "NAMES",
             description = "vocabularies to build (default: deepseek-v3,o200k_base,cl100k_base)")
@@ -35,7 +35,16 @@ public final class CanonBenchCommand implements EngramCommand, Callable<Integer>
 
     @Override public String group() { return "bench"; }
 
+    private final java.util.List<io.engramstream.bench.BenchmarkResult> headline = new java.util.ArrayList<>();
+
+    @Override public List<String> quickArgs() {
+        return List.of("--vocabularies", "cl100k_base", "--rounds", "3", "--ids", "2000000");
+    }
+
+    @Override public List<io.engramstream.bench.BenchmarkResult> headline() { return List.copyOf(headline); }
+
     @Override public Integer call() throws Exception {
+        headline.clear();
         System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
         System.out.println("medians of " + rounds + " rounds; build = decode + normalize + key every id; load = read + verify a saved map");
@@ -65,6 +74,10 @@ public final class CanonBenchCommand implements EngramCommand, Callable<Integer>
                 }
                 System.out.printf(Locale.ROOT, "%-13s %9d %9d %7.2f%% %8.3f %8.3f %8.3f%n", v, map.oldVocabSize(), map.canonicalVocabSize(),
                         100 * map.reduction(), median(read), median(build), median(load));
+                if (headline.isEmpty()) {
+                    headline.add(io.engramstream.bench.BenchmarkResult.vs("canon", "load a saved " + v + " map", median(load) * 1e3, "ms",
+                            "build it from the vocabulary", median(build) * 1e3, false));
+                }
                 if (forMapping == null) forMapping = map;
             }
         } finally {
@@ -105,6 +118,8 @@ public final class CanonBenchCommand implements EngramCommand, Callable<Integer>
         }
         double o = median(ours);
         double b = median(theirs);
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("canon", "CanonicalMap.mapInPlace, one thread", o / 1e6, "M ids/s",
+                "HashMap<Integer,Integer>.get", b / 1e6, true));
         System.out.printf(Locale.ROOT, "%nmapping %d random %s ids, one thread (checksum %d):%n", ids, map.vocabularyId(), check);
         System.out.printf(Locale.ROOT, "  %-44s %10.1f M ids/s%n", "CanonicalMap.mapInPlace (int[] read)", o / 1e6);
         System.out.printf(Locale.ROOT, "  %-44s %10.1f M ids/s%n", "baseline HashMap<Integer,Integer>.get", b / 1e6);

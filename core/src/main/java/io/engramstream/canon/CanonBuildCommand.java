@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code engram canon build}: builds a canonical map from a vocabulary and optionally checks it against a golden table. */
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = {"Builds the old-id -> canonical-id map (Engram tokenizer compression) of a vocabulary.",
-                "Prints 'old -> new (reduction %)'. With --compare, checks every id against a golden "
+                "Prints 'old -> new (reduction %%)'. With --compare, checks every id against a golden "
                         + "compression_*.json table and exits 1 on any difference."})
 public final class CanonBuildCommand implements EngramCommand, Callable<Integer> {
 

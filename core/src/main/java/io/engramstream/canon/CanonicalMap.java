@@ -45,6 +45,8 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class CanonicalMap {
     public static final int FORMAT_VERSION = 1;
+    /** Most old ids a map file may hold (real vocabularies have under 10^6): bounds what a header can make us allocate. */
+    public static final int MAX_OLD_VOCAB = 1 << 26;
     static final String MAGIC = "ENGRAM-CANONICAL-MAP";
 
     private final int[] lookup;
@@ -145,11 +147,17 @@ public final class CanonicalMap {
                 throw new UserError(file + " has canonical-map format version " + version + "; this build reads " + FORMAT_VERSION);
             }
             JsonNode h = new ObjectMapper().readTree(readLine(in, 1 << 16));
-            int oldSize = h.path("old_vocab_size").asInt(-1);
-            if (oldSize < 0) throw new UserError(file + ": header has no old_vocab_size");
-            byte[] body = new byte[Math.multiplyExact(oldSize, 4)];
+            JsonNode sizeNode = h.path("old_vocab_size");
+            if (!sizeNode.canConvertToInt() || !sizeNode.isIntegralNumber() || sizeNode.intValue() < 0) {
+                throw new UserError(file + ": header has no valid old_vocab_size");
+            }
+            int oldSize = sizeNode.intValue();
+            if (oldSize > MAX_OLD_VOCAB) {
+                throw new UserError(file + ": header claims " + oldSize + " old ids, more than the " + MAX_OLD_VOCAB + " a map may hold");
+            }
+            byte[] body;
             try (DataInputStream gz = new DataInputStream(new GZIPInputStream(in, 1 << 16))) {
-                gz.readFully(body);
+                body = readExactly(gz, oldSize * 4);
                 if (gz.read() != -1) throw new UserError(file + ": more lookup entries than old_vocab_size " + oldSize);
             }
             int[] lookup = new int[oldSize];
@@ -174,8 +182,10 @@ public final class CanonicalMap {
             throw new UserError("no such file: " + file);
         } catch (EOFException e) {
             throw new UserError(file + " is truncated");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserError("cannot read canonical map " + file + ": bad header JSON: " + oneLine(e.getOriginalMessage()));
         } catch (IOException | NumberFormatException e) {
-            throw new UserError("cannot read canonical map " + file + ": " + e.getMessage());
+            throw new UserError("cannot read canonical map " + file + ": " + oneLine(e.getMessage()));
         }
     }
 
@@ -191,6 +201,24 @@ public final class CanonicalMap {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asIntBuffer().put(values);
         return b.array();
+    }
+
+    /** Reads {@code n} bytes, growing the buffer as they arrive: a header that lies about the size costs nothing. */
+    private static byte[] readExactly(InputStream in, int n) throws IOException {
+        byte[] b = new byte[Math.min(n, 1 << 20)];
+        int filled = 0;
+        while (filled < n) {
+            if (filled == b.length) b = java.util.Arrays.copyOf(b, (int) Math.min(n, 2L * b.length));
+            int r = in.read(b, filled, b.length - filled);
+            if (r < 0) throw new EOFException();
+            filled += r;
+        }
+        return b;
+    }
+
+    private static String oneLine(String s) {
+        String t = s == null ? "" : s.replaceAll("\\s+", " ").strip();
+        return t.length() > 300 ? t.substring(0, 300) + "..." : t;
     }
 
     private static String readLine(InputStream in, int max) throws IOException {

@@ -27,7 +27,9 @@ public final class EngramCli implements Runnable {
             "snapshot", "Hot-set snapshots: inspect, verify, report.",
             "stats", "Per-row access statistics written by the statistics job.",
             "topics", "The Kafka topic catalog: apply, verify, describe.",
-            "kafka", "A local single-node KRaft broker for demos.");
+            "kafka", "A local single-node KRaft broker for demos.",
+            "store", "The runtime's embedding tables: create, import from safetensors, inspect.",
+            "docs", "Generated documentation: CLI reference and configuration options.");
 
     @Override public void run() {
         CommandLine.usage(this, System.out);
@@ -67,7 +69,7 @@ public final class EngramCli implements Runnable {
         root.setExecutionExceptionHandler(EngramCli::handleError);
         root.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + ex.getMessage()
+            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())
                     + " (see --help)");
             return 2;
         });
@@ -93,7 +95,7 @@ public final class EngramCli implements Runnable {
         Throwable t = ex;
         if (t instanceof UncheckedIOException u) t = u.getCause();
         if (t instanceof UserError) {
-            err.println(cl.getCommandSpec().qualifiedName() + ": " + t.getMessage());
+            err.println(cl.getCommandSpec().qualifiedName() + ": " + oneLine(t.getMessage()));
             return 2;
         }
         if (t instanceof NoSuchFileException nsf) {
@@ -101,11 +103,18 @@ public final class EngramCli implements Runnable {
             return 2;
         }
         if (t instanceof IllegalArgumentException) {
-            err.println(cl.getCommandSpec().qualifiedName() + ": " + t.getMessage());
+            err.println(cl.getCommandSpec().qualifiedName() + ": " + oneLine(t.getMessage()));
             return 2;
         }
-        err.println(cl.getCommandSpec().qualifiedName() + ": " + t);
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + oneLine(t.toString()));
         if (System.getenv("ENGRAM_DEBUG") != null) t.printStackTrace(err);
         return 1;
+    }
+
+    /** Errors print as one line, whatever the message holds (user-supplied values, parser excerpts). */
+    static String oneLine(String s) {
+        if (s == null) return "";
+        String t = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return t.length() > 1000 ? t.substring(0, 1000) + "..." : t;
     }
 }

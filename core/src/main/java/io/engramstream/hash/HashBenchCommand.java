@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hash", mixinStandardHelpOptions = true,
         description = {"Benchmarks N-gram hashing on one thread (= per core): bucket ids/s for a spec on a Zipf token",
                 "stream, vs the numpy reference anchor and a Math.floorMod Java port measured in the same run."})
-public final class HashBenchCommand implements Callable<Integer>, EngramCommand {
+public final class HashBenchCommand implements Callable<Integer>, EngramCommand, io.engramstream.bench.HeadlineBenchmark {
     /** The reference's numpy hashing on this machine kind: 127 M ids/s (64 x 4096 tokens, demo spec, best of 5, numpy 1.24). */
     public static final double NUMPY_ANCHOR_IDS_PER_S = 127e6;
 
@@ -49,6 +49,14 @@ public final class HashBenchCommand implements Callable<Integer>, EngramCommand 
     Path markdown;
 
     @Override public String group() { return "bench"; }
+
+    private final List<io.engramstream.bench.BenchmarkResult> headline = new ArrayList<>();
+
+    @Override public List<String> quickArgs() {
+        return List.of("--docs", "16", "--runs", "5", "--min-run-ms", "150", "--warmup-ms", "1000");
+    }
+
+    @Override public List<io.engramstream.bench.BenchmarkResult> headline() { return List.copyOf(headline); }
 
     private interface Variant { void runBatch(); }
 
@@ -145,6 +153,12 @@ public final class HashBenchCommand implements Callable<Integer>, EngramCommand 
         lines.add(String.format(Locale.ROOT, "goal >= 4x numpy per core (508 M ids/s): %s (%.0f M ids/s)%s",
                 fastRate >= 4 * NUMPY_ANCHOR_IDS_PER_S ? "met" : "NOT met", fastRate / 1e6, sink == 42 ? " " : ""));
         lines.forEach(System.out::println);
+        headline.clear();
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("hash", "NgramHasher.hash, " + s.name() + " spec, one core", fastRate / 1e6, "M ids/s",
+                "numpy reference (fixed anchor, this machine kind)", NUMPY_ANCHOR_IDS_PER_S / 1e6, true)
+                .withGoal(">= 4x numpy", fastRate >= 4 * NUMPY_ANCHOR_IDS_PER_S));
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("hash", "NgramHasher.hash, " + s.name() + " spec, one core", fastRate / 1e6, "M ids/s",
+                variants.get(variants.size() - 1).name(), baselineRate / 1e6, true));
         if (markdown != null) {
             String md = "```\n./engram bench hash --spec " + spec + " --docs " + docs + " --doc-tokens " + docTokens + " --runs " + runs
                     + " --min-run-ms " + minRunMs + " --warmup-ms " + warmupMs + " --zipf " + zipf + " --seed " + seed + "\n```\n\n"

@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
 public final class SnapshotDirectory {
     public static final String LATEST = "LATEST";
     private static final String TMP_SUFFIX = ".tmp";
+    private static final long MAX_MANIFEST_BYTES = 16L << 20;
     private static final Pattern VERSIONED = Pattern.compile("(snapshot|delta)-(\\d{12})\\.(arrow|json)");
 
     private final Path dir;
@@ -193,9 +194,22 @@ public final class SnapshotDirectory {
     public static Optional<SnapshotManifest> readLatest(Path dir) throws IOException {
         Path p = dir.resolve(LATEST);
         try {
-            return Optional.of(SnapshotManifest.fromJson(Files.readString(p, StandardCharsets.UTF_8)));
+            return Optional.of(readManifest(p));
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Manifests are small JSON; anything huge or not UTF-8 is not one (and must not be read into memory). */
+    private static SnapshotManifest readManifest(Path p) throws IOException {
+        long size = Files.size(p);
+        if (size > MAX_MANIFEST_BYTES) throw new IllegalArgumentException(p + ": " + size + " bytes is not a snapshot manifest");
+        try {
+            return SnapshotManifest.fromJson(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(p + ": not UTF-8 JSON, not a snapshot manifest", e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(p + ": " + e.getMessage(), e);
         }
     }
 
@@ -212,7 +226,7 @@ public final class SnapshotDirectory {
                 Matcher mt = VERSIONED.matcher(p.getFileName().toString());
                 if (!mt.matches()) continue;
                 try {
-                    SnapshotManifest m = SnapshotManifest.fromJson(Files.readString(p, StandardCharsets.UTF_8));
+                    SnapshotManifest m = readManifest(p);
                     byVersion.put(m.version(), m);
                 } catch (NoSuchFileException raced) {
                     // Deleted by retention while listing.
@@ -229,11 +243,33 @@ public final class SnapshotDirectory {
         return max + 1;
     }
 
-    /** Reads the full snapshot {@code LATEST} names. */
+    /**
+     * Reads the full snapshot {@code LATEST} names, after checking that the file is the one the
+     * manifest describes (a plain name in this directory, its size and SHA-256): a damaged or
+     * replaced file is an {@link IllegalArgumentException}, never rows half-accepted.
+     */
     public Optional<Snapshot> readLatestSnapshot() throws IOException {
         Optional<SnapshotManifest> m = latest();
         if (m.isEmpty()) return Optional.empty();
-        return Optional.of(SnapshotReader.read(dir.resolve(m.get().file())));
+        return Optional.of(readVerified(m.get()));
+    }
+
+    /** The full snapshot of a manifest, verified as in {@link #readLatestSnapshot()}. */
+    public Snapshot readVerified(SnapshotManifest m) throws IOException {
+        String name = m.file();
+        if (!VERSIONED.matcher(name).matches()) {
+            throw new IllegalArgumentException("manifest " + m.version() + " names '" + name + "', not a snapshot file of this directory");
+        }
+        Path f = dir.resolve(name);
+        long size = Files.size(f);
+        if (size != m.bytes()) {
+            throw new IllegalArgumentException(name + " has " + size + " bytes but manifest " + m.version() + " says " + m.bytes());
+        }
+        String sha = Sha256.of(f);
+        if (m.sha256() == null || !sha.equalsIgnoreCase(m.sha256())) {
+            throw new IllegalArgumentException(name + " has sha256 " + sha + " but manifest " + m.version() + " says " + m.sha256());
+        }
+        return SnapshotReader.read(f);
     }
 
     private void moveIntoPlace(String tempName, String finalName, long expectedBytes) throws IOException {

@@ -60,9 +60,13 @@ public record SnapshotManifest(int formatVersion, long version, Long previousVer
 
     public static SnapshotManifest fromJson(String json) {
         try {
-            return Json.MAPPER.readValue(json, SnapshotManifest.class);
+            SnapshotManifest m = Json.MAPPER.readValue(json, SnapshotManifest.class);
+            if (m == null) throw new IllegalArgumentException("bad snapshot manifest: JSON null");
+            return m;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("bad snapshot manifest JSON: " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("bad snapshot manifest: " + e.getMessage(), e);
         }

@@ -43,6 +43,12 @@ public final class EngramSpec implements Serializable {
     public static final int MAX_HEADS_PER_NGRAM = 1024;
     public static final long MAX_VOCAB = 1L << 31;
     public static final int MAX_DIM_PER_HEAD = 1 << 16;
+    /**
+     * Most hash tables (layers x orders x heads) in one spec: the reference's prime allocation
+     * walks past every prime used so far, so its cost grows with the square of this number
+     * (16,384 tables derive in about a second; 127,000 took 38 s and 500,000 would take hours).
+     */
+    public static final int MAX_TABLES = 1 << 14;
     private static final Pattern MAP_ID = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** The reference demo's table size per order: {@code 129280 * 5}. */
@@ -143,6 +149,11 @@ public final class EngramSpec implements Serializable {
             throw new UserError(F_DIM + ": must be in [1, " + MAX_DIM_PER_HEAD + "], got " + embedDimPerHead);
         }
         if (dtype == null) throw new UserError(F_DTYPE + ": required (fp32, fp16 or bf16)");
+        long tables = (long) layerIds.length * (maxNgram - 1) * headsPerNgram;
+        if (tables > MAX_TABLES) {
+            throw new UserError(F_LAYERS + " x orders x " + F_HEADS + " = " + tables + " hash tables, above " + MAX_TABLES
+                    + " (deriving their primes takes time quadratic in the number of tables)");
+        }
     }
 
     // ---------------------------------------------------------------- presets and loading
@@ -192,7 +203,12 @@ public final class EngramSpec implements Serializable {
             case "tiny": return tiny();
             default: break;
         }
-        Path p = Path.of(fileOrPreset);
+        Path p;
+        try {
+            p = Path.of(fileOrPreset);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UserError("no spec preset or file named '" + fileOrPreset + "': " + e.getReason());
+        }
         if (!Files.isRegularFile(p)) {
             throw new UserError("no spec preset or file named '" + fileOrPreset + "' (presets: " + String.join(", ", presets()) + ")");
         }

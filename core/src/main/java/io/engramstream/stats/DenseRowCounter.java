@@ -43,6 +43,39 @@ public final class DenseRowCounter {
     /** Lookups added since the last flush. */
     public long pending() { return pending; }
 
+    /** Receives a flush shard by shard: ascending local rows between {@link #begin} and {@link #end}. */
+    public interface ShardRunSink {
+        void begin(int shard);
+        void delta(long local, long count);
+        void end(int shard);
+    }
+
+    /**
+     * Emits every non-zero row and resets it, shard by shard in ascending order: one sequential
+     * sweep over the counts. {@code shards} must cut this counter's table ({@link RowShards#of}).
+     */
+    public void flush(RowShards shards, ShardRunSink sink) {
+        if (shards.totalRows() != counts.length) throw new IllegalArgumentException("shards of another table");
+        int[] c = counts;
+        for (int s = 0; s < shards.shards(); s++) {
+            int from = (int) shards.start(s), to = (int) shards.start(s + 1);
+            boolean open = false;
+            for (int i = from; i < to; i++) {
+                int v = c[i];
+                if (v != 0) {
+                    c[i] = 0;
+                    if (!open) {
+                        sink.begin(s);
+                        open = true;
+                    }
+                    sink.delta(i - from, v & 0xFFFFFFFFL);
+                }
+            }
+            if (open) sink.end(s);
+        }
+        pending = 0;
+    }
+
     /** Emits every non-zero row (ascending row key) and resets it. */
     public void flush(RowDeltaSink sink) {
         int[] c = counts;

@@ -37,11 +37,8 @@ public final class RowStatsColumns {
         size++;
     }
 
-    /** Appends all rows of a table. */
-    public void addAll(RowStatsTable table) {
-        ensure(size + table.size());
-        table.forEach(this::add);
-    }
+    /** Makes room for {@code more} rows. */
+    public void reserve(int more) { ensure(size + more); }
 
     public void addAll(RowStatsColumns other) {
         ensure(size + other.size);
@@ -78,6 +75,9 @@ public final class RowStatsColumns {
 
     /** Sorts rows by key (ascending), in place. */
     public void sortByKey() { quickSort(0, size - 1); }
+
+    /** Sorts rows {@code [from, to)} by key, in place. */
+    public void sortRange(int from, int to) { quickSort(from, to - 1); }
 
     public boolean isSortedByKey() {
         for (int r = 1; r < size; r++) if (keys[r - 1] >= keys[r]) return false;

@@ -3,14 +3,14 @@ package io.engramstream.stats;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -84,8 +85,11 @@ public final class StatsDirectory {
     /** Moves a staged part into its publication and completes the set if every part is there. */
     public static boolean commitStaged(Path out, String tag, int part, int parts) throws IOException {
         Path staged = root(out).resolve(".pending").resolve(tag).resolve(partName(part, parts));
-        if (!Files.exists(staged)) return false;
         Path dir = root(out).resolve(tag);
+        if (!Files.exists(staged)) {
+            // Moved in before a crash that came before summary.json or LATEST: finish the set now.
+            return Files.exists(dir.resolve(partName(part, parts))) && tryComplete(out, tag, parts);
+        }
         Files.createDirectories(dir);
         move(staged, dir.resolve(staged.getFileName().toString()));
         return tryComplete(out, tag, parts);
@@ -183,36 +187,41 @@ public final class StatsDirectory {
     static void writePartAtomically(Path file, StatsPartHeader header, RowStatsColumns rows) throws IOException {
         if (!rows.isSortedByKey()) throw new IllegalArgumentException("part rows must be sorted by key");
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
-        try (OutputStream os = Files.newOutputStream(tmp);
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 20))) {
-            writePart(out, header, rows);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            writePart(ch, header, rows);
         }
         move(tmp, file);
     }
 
-    public static void writePart(DataOutputStream out, StatsPartHeader header, RowStatsColumns rows) throws IOException {
+    /** Writes a part through one 1 MB buffer: about disk speed, no per-field stream calls. */
+    public static void writePart(WritableByteChannel ch, StatsPartHeader header, RowStatsColumns rows) throws IOException {
         byte[] json = JSON.writeValueAsBytes(header);
-        out.write(MAGIC);
-        out.writeInt(StatsPartHeader.FORMAT_VERSION);
-        out.writeInt(json.length);
-        out.write(json);
-        out.writeLong(rows.size());
+        ByteBuffer buf = ByteBuffer.allocate(Math.max(1 << 20, json.length + 64));
+        buf.put(MAGIC).putInt(StatsPartHeader.FORMAT_VERSION).putInt(json.length).put(json).putLong(rows.size());
         for (int r = 0; r < rows.size(); r++) {
-            out.writeLong(rows.key(r));
-            out.writeLong(rows.corpus(r));
-            out.writeLong(rows.inference(r));
-            out.writeLong(Double.doubleToRawLongBits(rows.scoreAtLast(r)));
-            out.writeLong(rows.last(r));
+            if (buf.remaining() < 40) drain(ch, buf);
+            buf.putLong(rows.key(r)).putLong(rows.corpus(r)).putLong(rows.inference(r))
+                    .putLong(Double.doubleToRawLongBits(rows.scoreAtLast(r))).putLong(rows.last(r));
         }
+        drain(ch, buf);
+    }
+
+    private static void drain(WritableByteChannel ch, ByteBuffer buf) throws IOException {
+        buf.flip();
+        while (buf.hasRemaining()) ch.write(buf);
+        buf.clear();
     }
 
     public static StatsPartHeader readHeader(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            return readHeader(in, file);
+            return readHeader(in, file).header();
         }
     }
 
-    private static StatsPartHeader readHeader(DataInputStream in, Path file) throws IOException {
+    /** A parsed header and the number of bytes it took at the start of the file. */
+    private record ParsedHeader(StatsPartHeader header, long bytes) {}
+
+    private static ParsedHeader readHeader(DataInputStream in, Path file) throws IOException {
         byte[] magic = new byte[MAGIC.length];
         try {
             in.readFully(magic);
@@ -223,25 +232,46 @@ public final class StatsDirectory {
             if (len < 0 || len > (16 << 20)) throw new IOException(file + ": corrupt header length " + len);
             byte[] json = new byte[len];
             in.readFully(json);
-            return JSON.readValue(json, StatsPartHeader.class);
+            return new ParsedHeader(JSON.readValue(json, StatsPartHeader.class), MAGIC.length + 8L + len);
         } catch (EOFException e) {
             throw new IOException(file + ": truncated statistics part file", e);
         }
     }
 
     public static RowStatsColumns readPart(Path file) throws IOException {
-        try (InputStream is = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 20))) {
-            readHeader(in, file);
-            long n = in.readLong();
+        long n;
+        long rowsStart;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            rowsStart = readHeader(in, file).bytes() + 8;
+            n = in.readLong();
             if (n < 0 || n > Integer.MAX_VALUE - 8) throw new IOException(file + ": corrupt row count " + n);
-            RowStatsColumns rows = new RowStatsColumns((int) n);
-            for (long r = 0; r < n; r++) {
-                rows.add(in.readLong(), in.readLong(), in.readLong(), Double.longBitsToDouble(in.readLong()), in.readLong());
-            }
-            return rows;
         } catch (EOFException e) {
             throw new IOException(file + ": truncated statistics part file", e);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            // The rows follow the count and fill the rest of the file exactly: anything else is a
+            // truncated or damaged file, caught before the count sizes any array.
+            if (ch.size() != rowsStart + 40L * n) {
+                throw new IOException(file + ": truncated or damaged statistics part file (" + n + " rows declared, "
+                        + ch.size() + " bytes)");
+            }
+            ch.position(rowsStart);
+            RowStatsColumns rows = new RowStatsColumns((int) n);
+            ByteBuffer buf = ByteBuffer.allocate(40 << 15);
+            long left = n;
+            while (left > 0) {
+                buf.clear();
+                buf.limit((int) Math.min(buf.capacity(), left * 40));
+                while (buf.hasRemaining()) {
+                    if (ch.read(buf) < 0) throw new IOException(file + ": truncated statistics part file");
+                }
+                buf.flip();
+                while (buf.remaining() >= 40) {
+                    rows.add(buf.getLong(), buf.getLong(), buf.getLong(), Double.longBitsToDouble(buf.getLong()), buf.getLong());
+                    left--;
+                }
+            }
+            return rows;
         }
     }
 

@@ -60,11 +60,37 @@ class PreAggregatorsTest {
     }
 
     @Test
-    void shardsCoverTheRangeEvenly() {
-        int shards = 128;
-        int[] hist = new int[shards];
-        for (long k = 0; k < 1_280_000; k++) hist[VirtualShards.shardOf(RowKey.of((int) (k & 1), k >> 1), shards)]++;
-        for (int h : hist) assertTrue(h > 9_000 && h < 11_000, "shard load " + h);
-        assertEquals(VirtualShards.shardOf(12345, 7), VirtualShards.shardOf(12345, 7));
+    void shardsAreConsecutiveEvenRangesAndRowKeysRoundTrip() {
+        RowShards shards = new RowShards(new long[] {10_343_000, 10_341_800}, 128);
+        assertEquals(0, shards.start(0));
+        assertEquals(shards.totalRows(), shards.start(128));
+        for (int s = 0; s < 128; s++) {
+            long len = shards.length(s);
+            assertTrue(len == shards.totalRows() / 128 || len == shards.totalRows() / 128 + 1, "even cut: " + len);
+            assertEquals(s, shards.shardOf(shards.start(s)));
+            assertEquals(s, shards.shardOf(shards.start(s + 1) - 1));
+        }
+        for (long k : new long[] {RowKey.of(0, 0), RowKey.of(0, 10_342_999), RowKey.of(1, 0), RowKey.of(1, 77)}) {
+            assertEquals(k, shards.rowKey(shards.index(k)));
+        }
+        assertEquals(10_343_000, shards.index(RowKey.of(1, 0)));
+    }
+
+    @Test
+    void denseFlushBySkipsEmptyShardsAndGivesLocalRows() {
+        long[] rowsPerLayer = {40, 24};
+        RowShards shards = new RowShards(rowsPerLayer, 8);
+        DenseRowCounter d = new DenseRowCounter(rowsPerLayer);
+        d.add(0);
+        d.add(0);
+        d.add(9);
+        d.add(63);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        d.flush(shards, new DenseRowCounter.ShardRunSink() {
+            @Override public void begin(int shard) { seen.add("begin " + shard); }
+            @Override public void delta(long local, long count) { seen.add(local + "x" + count); }
+            @Override public void end(int shard) { seen.add("end " + shard); }
+        });
+        assertEquals(java.util.List.of("begin 0", "0x2", "end 0", "begin 1", "1x1", "end 1", "begin 7", "7x1", "end 7"), seen);
     }
 }

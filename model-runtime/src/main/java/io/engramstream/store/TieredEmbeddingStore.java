@@ -267,12 +267,35 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     }
 
     /**
+     * The RowKeys a lookup of {@code batch} reads, in the order of its output: entry
+     * {@code (l * B * T + b * T + t) * headsPerLayer + j} is the row of layer {@code l} behind output
+     * element {@code [b, t, j * dim .. (j+1) * dim)} of layer {@code l}'s array. For training: the
+     * gradient of output position {@code (b, t, j)} belongs to row {@code RowKey.row(key)} of
+     * layer {@code RowKey.layerIndex(key)} (sum the gradients of repeated rows before
+     * {@link #writeRows}).
+     */
+    public long[] rowKeys(TokenBatch batch) {
+        int len = batch.seqLen(), heads = layout.headsPerLayer(), per = len * heads, layers = layout.numLayers();
+        int n = batch.batchSize() * per;
+        long[] out = new long[layers * n];
+        long[] seq = new long[layers * per];
+        TokenHasher h = hashers.get();
+        for (int b = 0; b < batch.batchSize(); b++) {
+            h.hashRowKeys(batch.tokens(), b * len, len, seq);
+            for (int l = 0; l < layers; l++) System.arraycopy(seq, l * per, out, l * n + b * per, per);
+        }
+        return out;
+    }
+
+    /**
      * Stages the host half of {@code batch}'s lookup in the background: hashing, deduplication,
      * tier classification and copying warm and cold rows. A later {@link #lookup} of the same batch
      * (the same object or equal tokens) finds it. At most a few batches are kept staged; older
      * ones are dropped.
+     *
+     * @return completes when the batch is staged (callers that only want the speed-up ignore it)
      */
-    public void prefetch(TokenBatch batch) {
+    public CompletableFuture<Void> prefetch(TokenBatch batch) {
         ensureOpen();
         LookupWorkspace w = workspace();
         Placement p = acquirePlacement();
@@ -300,6 +323,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
             if (staged.size() > MAX_STAGED) dropped = staged.pollFirst();
         }
         if (dropped != null) discard(dropped);
+        return f.thenRun(() -> { });
     }
 
     private LookupWorkspace takeStaged(TokenBatch batch) {

@@ -129,6 +129,17 @@ class SnapshotFollowerTest {
             assertTrue(store.metrics().lastRejection().contains("canonical map"), store.metrics().lastRejection());
             assertEquals("3", store.snapshotId());
 
+            // a LATEST that is not a manifest
+            Path latest = d.resolve(SnapshotDirectory.LATEST);
+            String good = Files.readString(latest);
+            Files.writeString(latest, "{not json");
+            long before = store.metrics().rejectedSnapshots();
+            assertEquals(SnapshotFollower.Outcome.REJECTED, f.poll());
+            assertEquals(before + 1, store.metrics().rejectedSnapshots());
+            assertTrue(store.metrics().lastRejection().contains("unreadable"), store.metrics().lastRejection());
+            assertEquals("3", store.snapshotId());
+            Files.writeString(latest, good);
+
             // a good one again
             publish(d, t.spec, canon, 8, v5, null);
             assertEquals(SnapshotFollower.Outcome.APPLIED_FULL, f.poll());

@@ -216,7 +216,7 @@ class StorePlacementTest {
         try (TieredEmbeddingStore store = t.store().initialPlan(TestTables.randomPlan(t.layout, r, "1", 0.2, 0.4)).build();
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TokenBatch batch = TestTables.randomBatch(r, 2, 30);
-            store.prefetch(batch);
+            store.prefetch(batch).join();   // staged before the write, so the lookup must refresh it
             // write every row this batch touches in layer 1 (hot, warm and cold ones)
             long[] keys = new long[t.layout.numLayers() * batch.seqLen() * t.layout.headsPerLayer()];
             t.hasher().hashRowKeys(batch.tokens(), 0, batch.seqLen(), keys);

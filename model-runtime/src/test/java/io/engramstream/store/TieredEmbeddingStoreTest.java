@@ -49,6 +49,21 @@ class TieredEmbeddingStoreTest {
                     }
                 }
             }
+            // rowKeys names the row behind every output element
+            TokenBatch kb = TestTables.randomBatch(r, 2, 7);
+            long[] keys = store.rowKeys(kb);
+            float[][] want = t.expected(kb);
+            int dim = t.layout.dim(), n = kb.tokenCount() * t.layout.headsPerLayer();
+            assertEquals(t.layout.numLayers() * n, keys.length);
+            for (int l = 0; l < t.layout.numLayers(); l++) {
+                for (int i = 0; i < n; i++) {
+                    long key = keys[l * n + i];
+                    assertEquals(l, io.engramstream.spec.RowKey.layerIndex(key));
+                    int row = (int) io.engramstream.spec.RowKey.row(key);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(t.flat[l], row * dim, (row + 1) * dim),
+                            java.util.Arrays.copyOfRange(want[l], i * dim, (i + 1) * dim), 0f);
+                }
+            }
             StoreMetrics mt = store.metrics();
             assertEquals(6 * 3, mt.batches());
             assertEquals(positions, mt.positions());

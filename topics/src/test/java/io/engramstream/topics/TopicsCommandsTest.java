@@ -79,6 +79,7 @@ class TopicsCommandsTest {
         KAFKA.admin().deleteTopics(List.of("engram.inference.requests")).all().get();
         waitUntilGone("engram.inference.requests");
         KAFKA.createTopic("engram.inference.requests", 2);
+        waitUntilListed("engram.inference.requests");
 
         CliRunner.Result v = engram("topics", "verify");
         assertEquals(3, v.exit(), v.out() + v.err());
@@ -121,5 +122,10 @@ class TopicsCommandsTest {
 
     private static void waitUntilGone(String topic) throws Exception {
         for (int i = 0; i < 100 && KAFKA.admin().listTopics().names().get().contains(topic); i++) Thread.sleep(100);
+    }
+
+    /** A topic re-created right after a delete can take a moment to reach the broker's metadata. */
+    private static void waitUntilListed(String topic) throws Exception {
+        for (int i = 0; i < 100 && !KAFKA.admin().listTopics().names().get().contains(topic); i++) Thread.sleep(100);
     }
 }

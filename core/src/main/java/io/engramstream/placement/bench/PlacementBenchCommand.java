@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "placement", mixinStandardHelpOptions = true,
         description = {"Hot-tier hit rate on the next window vs oracle top-K, LRU and LFU (Zipf with drift, real corpus),",
                 "and publication time for a large table vs a full sort."})
-public final class PlacementBenchCommand implements Callable<Integer>, EngramCommand {
+public final class PlacementBenchCommand implements Callable<Integer>, EngramCommand, io.engramstream.bench.HeadlineBenchmark {
 
     @Option(names = "--alpha", defaultValue = "1.2", description = "Zipf exponent (default: ${DEFAULT-VALUE}).")
     double alpha;
@@ -37,11 +37,11 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
     int window;
     @Option(names = "--windows", defaultValue = "24", description = "Windows per workload (default: ${DEFAULT-VALUE}).")
     int windows;
-    @Option(names = "--warmup", defaultValue = "4", description = "Windows before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "8", description = "Windows before measuring (default: ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--hot-rows", defaultValue = "65536", description = "Hot-tier (and LRU/LFU) size in rows (default: ${DEFAULT-VALUE}).")
     int hotRows;
-    @Option(names = "--half-life", defaultValue = "2", description = "Score half-life in windows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--half-life", defaultValue = "8", description = "Score half-life in windows (default: ${DEFAULT-VALUE}).")
     double halfLife;
     @Option(names = "--hysteresis", defaultValue = "0.25", description = "Placement hysteresis (default: ${DEFAULT-VALUE}).")
     double hysteresis;
@@ -65,7 +65,17 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
 
     @Override public String group() { return "bench"; }
 
+    private final List<io.engramstream.bench.BenchmarkResult> headline = new ArrayList<>();
+
+    @Override public List<String> quickArgs() {
+        return List.of("--parts", "zipf,publish", "--distinct", "500000", "--window", "200000", "--windows", "10", "--warmup", "2",
+                "--hot-rows", "16384", "--publish-rows", "1000000", "--repeat", "3");
+    }
+
+    @Override public List<io.engramstream.bench.BenchmarkResult> headline() { return List.copyOf(headline); }
+
     @Override public Integer call() throws Exception {
+        headline.clear();
         Runtime rt = Runtime.getRuntime();
         System.out.printf(Locale.ROOT, "engram bench placement: %d cores, Java %s (%s), max heap %.1f GiB%n", rt.availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.maxMemory() / (double) (1L << 30));
@@ -81,6 +91,10 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         int swaps = (int) Math.round(drift * hotRows);
         String zipfName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, swaps);
         table.add(row(zipfName, HitRateBench.run(new ZipfSource(zipf, swaps, hotRows * 4, zipfName), cfg, this::progress)));
+        // A stress case: five times the drift.
+        ZipfTraffic strong = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 44);
+        String strongName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, 5 * swaps);
+        table.add(row(strongName, HitRateBench.run(new ZipfSource(strong, 5 * swaps, hotRows * 4, strongName), cfg, this::progress)));
         // A stationary control: no drift.
         ZipfTraffic still = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 43);
         String stillName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, no drift", alpha, distinct);
@@ -127,6 +141,16 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
                     double plan = res.get("plan (with previous, hysteresis, delta)")[0], base = res.get("baseline: gather all rows, full sort, diff")[0];
                     System.out.printf(Locale.ROOT, "  plan vs naive baseline: %.2fx faster; write throughput (uncompressed) %.0f MB/s%n%n",
                             base / plan, res.get("bytes uncompressed")[0] / 1e6 / (res.get("write full snapshot (uncompressed)")[0] / 1e3));
+                    if (headline.stream().noneMatch(h -> h.metric().startsWith("plan"))) {
+                        String rows = String.format(Locale.ROOT, "%,d rows", publishRows);
+                        double mb = res.get("bytes uncompressed")[0] / 1e6;
+                        headline.add(io.engramstream.bench.BenchmarkResult.vs("placement", "plan a publication, " + rows, plan, "ms",
+                                "gather all rows, full sort, diff", base, false));
+                        headline.add(io.engramstream.bench.BenchmarkResult.alone("snapshot", "write full snapshot (uncompressed), "
+                                + String.format(Locale.ROOT, "%.0f MB", mb), mb / (res.get("write full snapshot (uncompressed)")[0] / 1e3), "MB/s", true));
+                        headline.add(io.engramstream.bench.BenchmarkResult.alone("snapshot", "load (read) full snapshot, "
+                                + String.format(Locale.ROOT, "%.0f MB", mb), mb / (res.get("read full snapshot (uncompressed)")[0] / 1e3), "MB/s", true));
+                    }
                 }
             } finally {
                 try (var s = Files.list(tmp)) { for (Path p : s.toList()) Files.deleteIfExists(p); }
@@ -146,6 +170,10 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         double p = HitRateBench.mean(ws, HitRateBench.Window::placement), o = HitRateBench.mean(ws, HitRateBench.Window::oracle);
         double l = HitRateBench.mean(ws, HitRateBench.Window::lru), f = HitRateBench.mean(ws, HitRateBench.Window::lfu);
         double st = HitRateBench.mean(ws, HitRateBench.Window::staticOracle);
+        String workload = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("placement", "hot-tier hit rate, " + workload, p, "", "oracle top-K (knows the window)", o, true));
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("placement", "hot-tier hit rate, " + workload, p, "", "LRU of equal size", l, true));
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("placement", "hot-tier hit rate, " + workload, p, "", "LFU of equal size", f, true));
         return new String[]{name.length() > 62 ? name.substring(0, 62) : name, f3(p), f3(o), f3(st), f3(l), f3(f), f3(p / o), f3(p / l),
                 String.format(Locale.ROOT, "%,.0f", HitRateBench.mean(ws, w -> w.promotions())),
                 String.format(Locale.ROOT, "%.0f", HitRateBench.median(ws, HitRateBench.Window::planMillis))};

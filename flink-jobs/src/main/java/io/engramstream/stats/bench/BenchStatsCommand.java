@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = {"Benchmarks the statistics job against the naive Flink job (one event per lookup, keyBy(row), ValueState<Long>).",
                 "End-to-end tokens/s per core on the in-process MiniCluster with checkpointing on; medians over --runs."})
-public final class BenchStatsCommand implements Callable<Integer>, EngramCommand {
+public final class BenchStatsCommand implements Callable<Integer>, EngramCommand, io.engramstream.bench.HeadlineBenchmark {
     @Option(names = "--spec", defaultValue = "demo", description = "Spec (default: ${DEFAULT-VALUE}).")
     String specArg;
     @Option(names = "--zipf-tokens", defaultValue = "60000000", description = "Tokens per optimized Zipf run (default: ${DEFAULT-VALUE}).")
@@ -58,7 +58,7 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
     int runs;
     @Option(names = "--parallelism", defaultValue = "0", description = "Subtasks per operator; 0 = cores (default: ${DEFAULT-VALUE}).")
     int parallelism;
-    @Option(names = "--checkpoint-interval", defaultValue = "5s", description = "Checkpoint interval for both jobs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", description = "Checkpoint interval for both jobs (default: ${DEFAULT-VALUE}).")
     String checkpointInterval;
     @Option(names = "--state-backend", defaultValue = "hashmap", description = "hashmap or rocksdb, for both jobs (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -73,12 +73,29 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
 
     @Override public String group() { return "bench"; }
 
+    private final List<io.engramstream.bench.BenchmarkResult> headline = new ArrayList<>();
+
+    @Override public List<String> quickArgs() {
+        return List.of("--workloads", "zipf", "--zipf-tokens", "4000000", "--naive-tokens", "100000", "--runs", "1",
+                "--checkpoint-interval", "2s");
+    }
+
+    @Override public List<io.engramstream.bench.BenchmarkResult> headline() { return List.copyOf(headline); }
+
     /** One measured run. */
-    record Result(long tokens, double seconds, long checkpoints, long lastCheckpointBytes, long lastCheckpointMillis, long rows) {
+    record Result(long tokens, double seconds, double cpuSeconds, long checkpoints, long lastCheckpointBytes, long lastCheckpointMillis, long rows) {
         double tokensPerSecond() { return tokens / seconds; }
+        double tokensPerCpuSecond() { return tokens / cpuSeconds; }
+    }
+
+    /** CPU time of this whole JVM (every thread: tasks, network, checkpoints, GC, JIT). */
+    static double processCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 
     @Override public Integer call() throws Exception {
+        headline.clear();
         EngramSpec spec = EngramSpec.resolve(specArg);
         int cores = java.lang.Runtime.getRuntime().availableProcessors();
         int p = parallelism > 0 ? parallelism : cores;
@@ -113,18 +130,24 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
             }
             Result best = measure(o, w, "optimized", opt, sb, p, interval, scratch, false);
             double opt1 = best.tokensPerSecond() / cores;
-            rows.add(String.format(Locale.ROOT, "| %s | MemoryStatsJob | %,d | %.1f | %,.0f | %,.0f | %s | %d |", w, best.tokens(), best.seconds(),
-                    opt1, opt1 * spec.lookupsPerToken(), "", best.checkpoints()));
+            rows.add(String.format(Locale.ROOT, "| %s | MemoryStatsJob | %,d | %.1f | %,.0f | %,.0f | %,.0f | %s | %s |", w, best.tokens(), best.seconds(),
+                    opt1, opt1 * spec.lookupsPerToken(), best.tokensPerCpuSecond(), "", "" ));
             if (naive != null && !skipNaive) {
                 Result base = measure(o, w, "naive", naive, sb, p, interval, scratch, true);
                 double n1 = base.tokensPerSecond() / cores;
-                rows.add(String.format(Locale.ROOT, "| %s | naive (keyBy row, ValueState<Long>) | %,d | %.1f | %,.0f | %,.0f | %.1fx | %d |", w,
-                        base.tokens(), base.seconds(), n1, n1 * spec.lookupsPerToken(), opt1 / n1, base.checkpoints()));
+                rows.add(String.format(Locale.ROOT, "| %s | naive (keyBy row, ValueState<Long>) | %,d | %.1f | %,.0f | %,.0f | %,.0f | %.0fx | %.0fx |", w,
+                        base.tokens(), base.seconds(), n1, n1 * spec.lookupsPerToken(), base.tokensPerCpuSecond(), opt1 / n1,
+                        best.tokensPerCpuSecond() / base.tokensPerCpuSecond()));
+                headline.add(io.engramstream.bench.BenchmarkResult.vs("stats", "MemoryStatsJob end to end, " + w + ", checkpoints on",
+                        opt1 / 1e3, "k tokens/s/core", "naive Flink job (keyBy row, ValueState<Long>)", n1 / 1e3, true));
+            } else {
+                headline.add(io.engramstream.bench.BenchmarkResult.alone("stats", "MemoryStatsJob end to end, " + w + ", checkpoints on",
+                        opt1 / 1e3, "k tokens/s/core", true));
             }
         }
         o.println();
-        o.println("| workload | job | tokens | seconds | tokens/s per core | lookups/s per core | speed-up | checkpoints |");
-        o.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        o.println("| workload | job | tokens | seconds | tokens/s per core | lookups/s per core | tokens per CPU-second | speed-up (wall) | speed-up (CPU) |");
+        o.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         rows.forEach(o::println);
         return 0;
     }
@@ -143,6 +166,7 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
             CheckpointWatcher watch = new CheckpointWatcher();
             watch.start();
             JobExecutionResult res;
+            double cpu0 = processCpuSeconds();
             try {
                 res = env.execute("bench " + workload + " " + job);
             } finally {
@@ -150,6 +174,7 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
                 watch.join();
             }
             double secs = res.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3;
+            double cpu = processCpuSeconds() - cpu0;
             long tokens, rows = 0;
             if (naive) {
                 tokens = inputTokens(input);
@@ -158,11 +183,13 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
                 tokens = s.tokens();
                 rows = s.distinctRows();
             }
-            Result result = new Result(tokens, secs, watch.checkpoints, watch.cpBytes, watch.cpMillis, rows);
+            Result result = new Result(tokens, secs, cpu, watch.checkpoints, watch.cpBytes, watch.cpMillis, rows);
             results.add(result);
-            o.printf(Locale.ROOT, "  %-14s %-9s run %d: %,d tokens in %.1f s = %,.0f tokens/s (%,.0f per core), %d checkpoints (last %s, %d ms)%s%n",
+            o.printf(Locale.ROOT, "  %-14s %-9s run %d: %,d tokens in %.1f s = %,.0f tokens/s (%,.0f per core); %.1f CPU s = %,.0f tokens per CPU s; "
+                            + "%d checkpoints (last %s, %d ms)%s; load avg %.1f%n",
                     workload, job, r + 1, tokens, secs, result.tokensPerSecond(), result.tokensPerSecond() / java.lang.Runtime.getRuntime().availableProcessors(),
-                    watch.checkpoints, bytes(watch.cpBytes), watch.cpMillis, rows > 0 ? String.format(", %,d rows", rows) : "");
+                    cpu, result.tokensPerCpuSecond(), watch.checkpoints, bytes(watch.cpBytes), watch.cpMillis,
+                    rows > 0 ? String.format(", %,d rows", rows) : "", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             if (!naive) deleteTree(out);
         }
         results.sort((a, b) -> Double.compare(a.tokensPerSecond(), b.tokensPerSecond()));

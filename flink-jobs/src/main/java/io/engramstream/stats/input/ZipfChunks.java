@@ -1,6 +1,6 @@
 package io.engramstream.stats.input;
 
-import io.engramstream.stats.VirtualShards;
+import io.engramstream.stats.Mix64;
 import io.engramstream.stats.job.InputRecord;
 import java.util.SplittableRandom;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -38,7 +38,7 @@ public final class ZipfChunks implements GeneratorFunction<Long, InputRecord> {
     public int[] generate(long index) {
         if (sampler == null) sampler = ZipfSampler.of(vocab, exponent, seed);
         int[] ids = new int[chunkTokens];
-        sampler.fill(ids, chunkTokens, new SplittableRandom(VirtualShards.mix(seed ^ VirtualShards.mix(index + 1))));
+        sampler.fill(ids, chunkTokens, new SplittableRandom(Mix64.mix(seed ^ Mix64.mix(index + 1))));
         return ids;
     }
 

@@ -6,7 +6,7 @@ import io.engramstream.spec.EngramSpec;
 import io.engramstream.stats.DenseRowCounter;
 import io.engramstream.stats.RowDeltaSink;
 import io.engramstream.stats.SparseRowCounter;
-import io.engramstream.stats.VirtualShards;
+import io.engramstream.stats.RowShards;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -59,6 +59,8 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
     private transient int[] headBase;
     private transient DenseRowCounter[] denseCounters;
     private transient SparseRowCounter[] sparseCounters;
+    private transient RowShards rowShards;
+    private transient RunEmitter runs;
     private transient ShardEmitter emitter;
 
     private transient ValueState<int[]> tailState;
@@ -121,7 +123,9 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
             keys = new long[(int) hasher.outputLength(SUB)];
             sparseCounters = new SparseRowCounter[2];
         }
-        emitter = new ShardEmitter(settings.shards, settings.shardKeys, shardBatchRows());
+        rowShards = RowShards.of(spec, settings.shards);
+        runs = new RunEmitter();
+        emitter = new ShardEmitter(rowShards, settings.shardKeys, shardBatchRows());
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("engram");
         tokensCounter = g.counter("tokens");
         lookupsCounter = g.counter("lookups");
@@ -130,7 +134,7 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
         g.gauge("pendingLookups", this::pendingLookups);
     }
 
-    /** Rows per shipped batch: the configured size, capped so all shard buffers stay within ~32 MB. */
+    /** Rows per batch of the sparse path: the configured size, capped so all shard buffers stay within ~32 MB. */
     private int shardBatchRows() {
         long cap = (32L << 20) / (16L * settings.shards);
         return (int) Math.max(64, Math.min(settings.deltaBatchRows, cap));
@@ -210,16 +214,20 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
                 DenseRowCounter counter = denseCounter(source);
                 if (counter.pending() > DENSE_FLUSH_AT) flush();
                 stream.hashChunk(tokens, off, n, ids);
-                final int[] cnt = counter.counts();
+                // Two passes: bucket ids -> dense row indexes (sequential), then a loop that does
+                // nothing but increments, whose independent cache misses overlap best (measured
+                // ~40% faster than incrementing inside the first loop).
                 final int[] base = headBase;
                 final int[] b = ids;
                 int o = 0;
                 for (int l = 0; l < L; l++) {
                     final int bb = l * J;
                     for (int t = 0; t < n; t++) {
-                        for (int j = 0; j < J; j++) cnt[base[bb + j] + b[o++]]++;
+                        for (int j = 0; j < J; j++, o++) b[o] += base[bb + j];
                     }
                 }
+                final int[] cnt = counter.counts();
+                for (int i = 0; i < o; i++) cnt[b[i]]++;
                 counter.addPending((long) n * lookupsPerToken);
             } else {
                 SparseRowCounter counter = sparseCounter(source);
@@ -258,9 +266,9 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
         long clock = clock();
         for (int s = 0; s < 2; s++) {
             if (dense && denseCounters[s] != null && denseCounters[s].pending() > 0) {
-                emitter.begin((byte) s, clock);
-                denseCounters[s].flush(emitter);
-                emitter.finish();
+                runs.source = (byte) s;
+                runs.clock = clock;
+                denseCounters[s].flush(rowShards, runs);
             } else if (!dense && sparseCounters[s] != null && sparseCounters[s].size() > 0) {
                 emitter.begin((byte) s, clock);
                 sparseCounters[s].flush(emitter);
@@ -289,12 +297,50 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
     }
 
     /**
-     * Buffers flushed rows per virtual shard and emits a {@link DeltaBatch} whenever a shard's
-     * buffer fills. Emits one reused record: the output to the keyed statistics operator is a
-     * network edge that serializes the record inside {@code collect}, before the next reuse.
+     * Ships a dense flush: one ascending run of local rows per shard, cut into batches of
+     * {@code delta-batch-rows}. Emits one reused record: the output to the keyed statistics
+     * operator is a network edge that serializes the record inside {@code collect}, before reuse.
+     */
+    private final class RunEmitter implements DenseRowCounter.ShardRunSink {
+        private final DeltaBatch batch = new DeltaBatch(settings.deltaBatchRows);
+        private final StreamRecord<DeltaBatch> record = new StreamRecord<>(batch);
+        byte source;
+        long clock;
+
+        @Override public void begin(int shard) {
+            batch.shard = shard;
+            batch.shardKey = settings.shardKeys[shard];
+            batch.size = 0;
+        }
+
+        @Override public void delta(long local, long count) {
+            DeltaBatch b = batch;
+            b.rows[b.size] = local;
+            b.counts[b.size] = count;
+            if (++b.size == b.rows.length) emit();
+        }
+
+        @Override public void end(int shard) {
+            if (batch.size > 0) emit();
+        }
+
+        private void emit() {
+            DeltaBatch b = batch;
+            b.source = source;
+            b.clock = clock;
+            b.tokens = b.records = b.deadLetters = 0;
+            output.collect(record.replace(b));
+            b.size = 0;
+        }
+    }
+
+    /**
+     * Ships a sparse flush (row keys in hash order): buffers rows per shard and emits a batch
+     * whenever a shard's buffer fills. Also sends the counters. Same record reuse as {@link RunEmitter}.
      */
     private final class ShardEmitter implements RowDeltaSink {
-        private final int shards;
+        private final RowShards shards;
+        private final long[] starts;
         private final int[] shardKeys;
         private final int capacity;
         private final long[][] rows;
@@ -305,13 +351,15 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
         private byte source;
         private long clock;
 
-        ShardEmitter(int shards, int[] shardKeys, int capacity) {
+        ShardEmitter(RowShards shards, int[] shardKeys, int capacity) {
             this.shards = shards;
+            this.starts = new long[shards.shards() + 1];
+            for (int s = 0; s <= shards.shards(); s++) starts[s] = shards.start(s);
             this.shardKeys = shardKeys;
             this.capacity = capacity;
-            this.rows = new long[shards][];
-            this.counts = new long[shards][];
-            this.fill = new int[shards];
+            this.rows = new long[shards.shards()][];
+            this.counts = new long[shards.shards()][];
+            this.fill = new int[shards.shards()];
         }
 
         void begin(byte src, long clk) {
@@ -320,14 +368,15 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
         }
 
         @Override public void delta(long rowKey, long count) {
-            int s = VirtualShards.shardOf(rowKey, shards);
+            long index = shards.index(rowKey);
+            int s = shards.shardOf(index);
             long[] r = rows[s];
             if (r == null) {
                 r = rows[s] = new long[capacity];
                 counts[s] = new long[capacity];
             }
             int f = fill[s];
-            r[f] = rowKey;
+            r[f] = index - starts[s];
             counts[s][f] = count;
             if (++f == capacity) {
                 emit(s, f);
@@ -337,7 +386,7 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
         }
 
         void finish() {
-            for (int s = 0; s < shards; s++) {
+            for (int s = 0; s < fill.length; s++) {
                 if (fill[s] > 0) {
                     emit(s, fill[s]);
                     fill[s] = 0;

@@ -10,7 +10,7 @@ import io.engramstream.schemas.InferenceTraffic;
 import io.engramstream.schemas.RecordCodec;
 import io.engramstream.schemas.RecordDecodeException;
 import io.engramstream.schemas.TokenIds;
-import io.engramstream.stats.VirtualShards;
+import io.engramstream.stats.Mix64;
 import io.engramstream.tokenize.TextTokenizer;
 import io.engramstream.tokenize.TextTokenizers;
 import io.engramstream.topics.TopicCatalog;
@@ -199,7 +199,7 @@ public final class DecodeFunction extends ProcessFunction<InputRecord, TokenChun
         h = (h ^ 0x1F) * 0x100000001b3L;
         if (docId != null) h = fnv(h, docId);
         else h = (h ^ offset) * 0x100000001b3L;
-        return VirtualShards.mix(h);
+        return Mix64.mix(h);
     }
 
     private static long fnv(long h, String s) {

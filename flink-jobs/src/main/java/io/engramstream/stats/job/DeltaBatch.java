@@ -97,7 +97,11 @@ public final class DeltaBatch {
         }
 
         @Override public DeltaBatch deserialize(DataInputView in) throws IOException {
-            DeltaBatch b = new DeltaBatch();
+            return deserialize(new DeltaBatch(), in);
+        }
+
+        /** Reuses the record's arrays when they are large enough (object reuse is on in the job). */
+        @Override public DeltaBatch deserialize(DeltaBatch b, DataInputView in) throws IOException {
             b.shardKey = in.readInt();
             b.shard = in.readInt();
             b.source = in.readByte();
@@ -112,8 +116,10 @@ public final class DeltaBatch {
             if (bytes.length < len) bytes = buf = new byte[len];
             in.readFully(bytes, 0, len);
             b.size = n;
-            b.rows = new long[n];
-            b.counts = new long[n];
+            if (b.rows == null || b.rows.length < n) {
+                b.rows = new long[n];
+                b.counts = new long[n];
+            }
             int[] cur = cursor;
             cur[0] = 0;
             long prev = 0;

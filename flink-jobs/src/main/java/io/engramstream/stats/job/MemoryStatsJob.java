@@ -97,6 +97,9 @@ public final class MemoryStatsJob {
         c.setString("state.backend.type", rt.stateBackend());
         if (rt.stateBackend().equals("rocksdb")) c.setString("execution.checkpointing.incremental", "true");
         c.setString("pipeline.generic-types", "false");
+        // Operators keep no references to records they were handed: reuse saves a copy per chained
+        // hop and lets the statistics operator deserialize deltas into the same arrays.
+        c.setString("pipeline.object-reuse", "true");
         c.setString("pipeline.max-parallelism", Integer.toString(settings.shards));
         if (rt.parallelism() > 0) c.setString("parallelism.default", Integer.toString(rt.parallelism()));
         if (rt.restartAttempts() > 0) {
@@ -227,7 +230,7 @@ public final class MemoryStatsJob {
         private static final long serialVersionUID = 1L;
 
         @Override public int partition(Long key, int partitions) {
-            return (int) (((io.engramstream.stats.VirtualShards.mix(key) >>> 32) * partitions) >>> 32);
+            return (int) (((io.engramstream.stats.Mix64.mix(key) >>> 32) * partitions) >>> 32);
         }
     }
 

@@ -36,17 +36,17 @@ public final class ProgressReporter implements MetricReporter {
         return switch (name) {
             case "tokens", "lookups", "deadLetters", "distinctRows", "stateSizeBytes", "topKShare", "deltaRows",
                  "numberOfCompletedCheckpoints", "numberOfFailedCheckpoints", "lastCheckpointSize",
-                 "lastCheckpointDuration", "numRestarts" -> true;
+                 "lastCheckpointDuration", "numRestarts", "publicationFailures" -> true;
             default -> false;
         };
     }
 
     /** Job-wide values summed (or averaged, for shares) over subtasks. */
     public record Snapshot(long tokens, long lookups, long deadLetters, long distinctRows, long stateBytes, double topKShare,
-                           long checkpoints, long lastCheckpointBytes, long lastCheckpointMillis, long restarts) {}
+                           long checkpoints, long lastCheckpointBytes, long lastCheckpointMillis, long restarts, long publicationFailures) {}
 
     public static Snapshot snapshot() {
-        long tokens = 0, lookups = 0, dead = 0, rows = 0, bytes = 0, cps = 0, cpBytes = 0, cpMillis = 0, restarts = 0;
+        long tokens = 0, lookups = 0, dead = 0, rows = 0, bytes = 0, cps = 0, cpBytes = 0, cpMillis = 0, restarts = 0, pubFailures = 0;
         double share = 0;
         int shares = 0;
         for (Map.Entry<String, Metric> e : METRICS.entrySet()) {
@@ -63,6 +63,7 @@ public final class ProgressReporter implements MetricReporter {
                 case "lastCheckpointSize" -> cpBytes = Math.max(cpBytes, v);
                 case "lastCheckpointDuration" -> cpMillis = Math.max(cpMillis, v);
                 case "numRestarts" -> restarts = Math.max(restarts, v);
+                case "publicationFailures" -> pubFailures += v;
                 case "topKShare" -> {
                     if (e.getValue() instanceof Gauge<?> g && g.getValue() instanceof Number n && n.doubleValue() > 0) {
                         share += n.doubleValue();
@@ -72,7 +73,7 @@ public final class ProgressReporter implements MetricReporter {
                 default -> { }
             }
         }
-        return new Snapshot(tokens, lookups, dead, rows, bytes, shares == 0 ? 0 : share / shares, cps, cpBytes, cpMillis, restarts);
+        return new Snapshot(tokens, lookups, dead, rows, bytes, shares == 0 ? 0 : share / shares, cps, cpBytes, cpMillis, restarts, pubFailures);
     }
 
     private static long value(Metric m) {

@@ -1,5 +1,6 @@
 package io.engramstream.stats.job;
 
+import io.engramstream.stats.RowShards;
 import io.engramstream.stats.RowStatsColumns;
 import io.engramstream.stats.RowStatsTable;
 import io.engramstream.stats.ScoreDecay;
@@ -58,6 +59,9 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private transient ListState<long[]> totalsState;
     private transient long[] totals;
     private transient double lambda;
+    private transient RowShards rowShards;
+    /** Flink key -> virtual shard (the inverse of {@link StatsSettings#shardKeys}). */
+    private transient Map<Integer, Integer> shardOfKey;
 
     private transient long distinctRows;
     private transient long stateBytes;
@@ -67,6 +71,8 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private transient long recentLookups, recentHits;
     private transient double topKShare;
     private transient Counter deltaRowsCounter;
+    private transient Counter publicationFailures;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RowStatsOperator.class);
 
     private transient long lastPublish;
     private transient List<Staged> stagedPublications;
@@ -98,6 +104,9 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             totals[CLOCK] = Math.max(totals[CLOCK], t[CLOCK]);
         }
         lambda = settings.lambda();
+        rowShards = RowShards.of(settings.spec, settings.shards);
+        shardOfKey = new java.util.HashMap<>();
+        for (int sh = 0; sh < settings.shardKeys.length; sh++) shardOfKey.put(settings.shardKeys[sh], sh);
         stagedPublications = new ArrayList<>();
         if (context.isRestored()) {
             distinctRows = countRows();
@@ -123,6 +132,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         g.gauge("statsLookups", () -> totals[LOOKUPS]);
         g.gauge("statsDeadLetters", () -> totals[DEAD]);
         deltaRowsCounter = g.counter("deltaRows");
+        publicationFailures = g.counter("publicationFailures");
         lastTopKRefresh = lastPublish = System.currentTimeMillis();
     }
 
@@ -146,7 +156,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         long lookups = 0, hits = 0;
         if (shardTable()) {
             RowStatsTable t = tables.value();
-            if (t == null) t = new RowStatsTable(n);
+            if (t == null) t = new RowStatsTable(rowShards.length(b.shard), n);
             int before = t.size();
             for (int i = 0; i < n; i++) {
                 long c = counts[i];
@@ -247,7 +257,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         }
     }
 
-    /** Visits every row this subtask owns; adds the state's memory estimate to {@code bytes[0]}. */
+    /** Visits every row this subtask owns (by row key); adds the state's memory estimate to {@code bytes[0]}. */
     private void forEachRow(RowStatsTable.RowVisitor v, long[] bytes) throws Exception {
         KeyedStateBackend<Object> backend = getKeyedStateBackend();
         if (shardTable()) {
@@ -255,18 +265,20 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
                     new ValueStateDescriptor<>("rows", RowStatsTableSerializer.INSTANCE), (key, state) -> {
                         RowStatsTable t = state.value();
                         if (t != null) {
-                            t.forEach(v);
+                            long start = rowShards.start(shardOfKey.get((Integer) key));
+                            t.forEach((local, c, i, sc, l) -> v.row(rowShards.rowKey(start + local), c, i, sc, l));
                             bytes[0] += t.memoryBytes();
                         }
                     });
         } else {
             backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                     new MapStateDescriptor<>("row-map", LongSerializer.INSTANCE, RowStatsValue.Serializer.INSTANCE), (key, state) -> {
+                        long start = rowShards.start(shardOfKey.get((Integer) key));
                         Iterator<Map.Entry<Long, RowStatsValue>> it = state.iterator();
                         while (it.hasNext()) {
                             Map.Entry<Long, RowStatsValue> e = it.next();
                             RowStatsValue r = e.getValue();
-                            v.row(e.getKey(), r.corpus, r.inference, r.score, r.last);
+                            v.row(rowShards.rowKey(start + e.getKey()), r.corpus, r.inference, r.score, r.last);
                             bytes[0] += 8 + 32 + 16;   // key, value, per-entry overhead (estimate)
                         }
                     });
@@ -292,12 +304,32 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         return n[0];
     }
 
-    /** All rows of this subtask, sorted by key. */
+    /**
+     * All rows of this subtask, sorted by key without a global sort: shards are consecutive row
+     * ranges, so visiting them in shard order and each one in row order (dense tables already
+     * are; sparse ones are sorted on their own) yields the rows in key order.
+     */
     RowStatsColumns collectRows() throws Exception {
         RowStatsColumns cols = new RowStatsColumns((int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, distinctRows)));
-        long[] bytes = {0};
-        forEachRow(cols::add, bytes);
-        cols.sortByKey();
+        KeyedStateBackend<Object> backend = getKeyedStateBackend();
+        if (shardTable()) {
+            RowStatsTable[] byShard = new RowStatsTable[settings.shards];
+            backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    new ValueStateDescriptor<>("rows", RowStatsTableSerializer.INSTANCE),
+                    (key, state) -> byShard[shardOfKey.get((Integer) key)] = state.value());
+            for (int sh = 0; sh < byShard.length; sh++) {
+                RowStatsTable t = byShard[sh];
+                if (t == null) continue;
+                long start = rowShards.start(sh);
+                int from = cols.size();
+                t.forEach((local, c, i, sc, l) -> cols.add(rowShards.rowKey(start + local), c, i, sc, l));
+                if (!t.isDense()) cols.sortRange(from, cols.size());
+            }
+        } else {
+            long[] bytes = {0};
+            forEachRow(cols::add, bytes);
+            cols.sortByKey();
+        }
         return cols;
     }
 
@@ -329,9 +361,15 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         if (!bounded && settings.outDir != null && settings.publishIntervalMillis >= 0
                 && now - lastPublish >= settings.publishIntervalMillis) {
             RowStatsColumns rows = collectRows();
-            StatsDirectory.stagePart(Path.of(settings.outDir), header(StatsDirectory.checkpointTag(id), rows), rows);
-            stagedPublications.add(new Staged(id, settings.outDir));
-            lastPublish = now;
+            try {
+                StatsDirectory.stagePart(Path.of(settings.outDir), header(StatsDirectory.checkpointTag(id), rows), rows);
+                stagedPublications.add(new Staged(id, settings.outDir));
+                lastPublish = now;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // A full or read-only disk must not stop the counting: this publication is skipped (its set
+                // stays incomplete, so nothing partial becomes visible) and the next checkpoint tries again.
+                publicationFailed(id, e);
+            }
         }
     }
 
@@ -342,10 +380,19 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             Staged st = it.next();
             if (st.id() > checkpointId) continue;
             if (st.id() == checkpointId) {
-                StatsDirectory.commitStaged(Path.of(st.out()), StatsDirectory.checkpointTag(st.id()), subtask(), parallelism());
+                try {
+                    StatsDirectory.commitStaged(Path.of(st.out()), StatsDirectory.checkpointTag(st.id()), subtask(), parallelism());
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    publicationFailed(checkpointId, e);
+                }
             }
             it.remove();   // older ones were subsumed; their staging is pruned with the next publication
         }
+    }
+
+    private void publicationFailed(long checkpointId, Exception e) {
+        publicationFailures.inc();
+        LOG.warn("statistics publication of checkpoint {} (subtask {}) skipped, counting goes on: {}", checkpointId, subtask(), e.toString());
     }
 
     /** Statistics as of now (tests and the bench read them straight from a finished operator). */

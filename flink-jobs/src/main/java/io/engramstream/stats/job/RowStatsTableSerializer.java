@@ -18,7 +18,7 @@ public final class RowStatsTableSerializer extends RecordSerializer<RowStatsTabl
     public static final RowStatsTableSerializer INSTANCE = new RowStatsTableSerializer();
 
     @Override public TypeSerializer<RowStatsTable> duplicate() { return this; }
-    @Override public RowStatsTable createInstance() { return new RowStatsTable(); }
+    @Override public RowStatsTable createInstance() { return new RowStatsTable(0, 0); }
     @Override public RowStatsTable copy(RowStatsTable from) { return from.copy(); }
     @Override public void serialize(RowStatsTable t, DataOutputView out) throws IOException { t.write(out); }
     @Override public RowStatsTable deserialize(DataInputView in) throws IOException { return RowStatsTable.read(in); }

@@ -91,6 +91,10 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
         int parallelism = config.get(StatsJobOptions.PARALLELISM);
         if (parallelism <= 0) parallelism = Runtime.getRuntime().availableProcessors();
         if (parallelism > settings.shards) throw new UserError("parallelism " + parallelism + " exceeds --shards " + settings.shards);
+        if (savepoint != null && !savepoint.contains("://") && !Files.exists(Path.of(savepoint.replaceFirst("^file:", "")))) {
+            // Flink would log the missing path as a stack trace from inside the MiniCluster.
+            throw new UserError("--from-savepoint: no such savepoint or checkpoint: " + savepoint);
+        }
         String cpDir = checkpointDir != null ? checkpointDir : outAbs.resolve("checkpoints").toString();
         MemoryStatsJob.Runtime rt = new MemoryStatsJob.Runtime(parallelism, config.get(StatsJobOptions.CHECKPOINT_INTERVAL),
                 config.get(StatsJobOptions.STATE_BACKEND), cpDir, restartAttempts, savepoint);
@@ -143,6 +147,8 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
             if (status.isGloballyTerminalState()) return;
             Thread.sleep(2000);
             ProgressReporter.Snapshot p = ProgressReporter.snapshot();
+            // The job's metrics vanish as it finishes: nothing meaningful to print any more.
+            if (p.tokens() < lastTokens) return;
             long now = System.nanoTime();
             double dt = (now - last) / 1e9;
             o.printf("[%5.0fs] tokens %s (%s/s)  lookups %s (%s/s)  distinct rows %s  checkpoints %d  dead letters %d%n",

@@ -28,11 +28,11 @@ public final class StatsJobOptions {
             "Score weight of one corpus lookup.");
     public static final EngramOption<Double> INFERENCE_WEIGHT = EngramOption.real("inference-weight", 1.0,
             "Score weight of one inference-traffic lookup.");
-    public static final EngramOption<Long> DENSE_MAX_ROWS = EngramOption.longInt("preagg-dense-max-rows", 64_000_000L,
+    public static final EngramOption<Long> DENSE_MAX_ROWS = EngramOption.longInt("preagg-dense-max-rows", 128_000_000L,
             "Largest table (rows) pre-aggregated in a dense int array per subtask (4 bytes per row); larger tables use a bounded hash map.");
     public static final EngramOption<Integer> SPARSE_ENTRIES = EngramOption.integer("preagg-sparse-entries", 4 << 20,
             "Distinct rows the sparse pre-aggregator holds before it flushes early.");
-    public static final EngramOption<Integer> DELTA_BATCH_ROWS = EngramOption.integer("delta-batch-rows", 4096,
+    public static final EngramOption<Integer> DELTA_BATCH_ROWS = EngramOption.integer("delta-batch-rows", 65536,
             "Rows per shipped delta record.");
     public static final EngramOption<Integer> TOP_K = EngramOption.integer("top-k", 65536,
             "K of the top-K coverage metric (share of recent lookups that hit the current top-K rows).");

@@ -125,9 +125,9 @@ public final class StatsSettings implements Serializable {
         private String clock = CLOCK_TOKENS;
         private double halfLife = 1e9;
         private double corpusWeight = 1, inferenceWeight = 1;
-        private long denseMaxRows = 64_000_000L;
+        private long denseMaxRows = 128_000_000L;
         private int sparseEntries = 4 << 20;
-        private int deltaBatchRows = 4096;
+        private int deltaBatchRows = 65536;
         private String layout = LAYOUT_SHARD_TABLE;
         private int topK = 65536;
         private long topKRefreshMillis = 10_000;

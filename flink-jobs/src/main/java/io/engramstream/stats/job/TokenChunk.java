@@ -51,8 +51,10 @@ public final class TokenChunk {
 
     public static final class Serializer extends RecordSerializer<TokenChunk> {
         private static final long serialVersionUID = 1L;
+        /** Token ids cross the network in bulk through this buffer (one per serializer instance). */
+        private transient byte[] scratch;
 
-        @Override public TypeSerializer<TokenChunk> duplicate() { return this; }
+        @Override public TypeSerializer<TokenChunk> duplicate() { return new Serializer(); }
         @Override public TokenChunk createInstance() { return new TokenChunk(); }
 
         @Override public TokenChunk copy(TokenChunk f) {
@@ -75,7 +77,15 @@ public final class TokenChunk {
             out.writeByte(c.source);
             out.writeLong(c.timestamp);
             out.writeInt(c.deadLetters);
-            writeInts(c.tokens, c.length, out);
+            out.writeInt(c.length);
+            byte[] b = scratch(4 * c.length);
+            java.nio.ByteBuffer.wrap(b).asIntBuffer().put(c.tokens, 0, c.length);
+            out.write(b, 0, 4 * c.length);
+        }
+
+        private byte[] scratch(int n) {
+            if (scratch == null || scratch.length < n) scratch = new byte[Math.max(n, 4096)];
+            return scratch;
         }
 
         @Override public TokenChunk deserialize(DataInputView in) throws IOException {
@@ -86,8 +96,13 @@ public final class TokenChunk {
             c.source = in.readByte();
             c.timestamp = in.readLong();
             c.deadLetters = in.readInt();
-            c.tokens = readInts(in);
-            c.length = c.tokens.length;
+            int n = in.readInt();
+            if (n < 0) throw new java.io.IOException("corrupt token chunk: " + n + " tokens");
+            byte[] b = scratch(4 * n);
+            in.readFully(b, 0, 4 * n);
+            c.tokens = new int[n];
+            java.nio.ByteBuffer.wrap(b, 0, 4 * n).asIntBuffer().get(c.tokens);
+            c.length = n;
             return c;
         }
 

@@ -50,7 +50,7 @@ public final class StoreBenchmark {
         public int seq = 512;
         public int batches = 16;
         public int rounds = 5;
-        public double zipf = 1.0;
+        public double zipf = 1.2;
         public int warmupTokens = 1_000_000;
         public long hotRows = 1_000_000;
         public long warmRows = 4_000_000;
@@ -70,6 +70,14 @@ public final class StoreBenchmark {
 
     private final Params p;
     private final PrintStream out;
+
+    /** One measured line of the table: rows/s is the median over rounds. */
+    public record Measured(String variant, boolean prefetch, double rowsPerSecond, double gbPerSecond) {}
+
+    private final java.util.List<Measured> measured = new java.util.ArrayList<>();
+
+    /** The table of the last {@link #run()}, line by line. */
+    public java.util.List<Measured> measured() { return java.util.List.copyOf(measured); }
 
     public StoreBenchmark(Params p, PrintStream out) {
         this.p = p;
@@ -243,6 +251,7 @@ public final class StoreBenchmark {
             Variant v = variants.get(vi);
             for (int mode = 0; mode < modes; mode++) {
                 double med = median(rate[vi][mode]);
+                measured.add(new Measured(v.name(), mode == 1, med, med * rb / 1e9));
                 double[] s = rate[vi][mode].clone();
                 Arrays.sort(s);
                 out.printf("%-22s %-9s %,14.0f %8.2f %9s %9s %13.1f %9.0f MB%n", v.name(), mode == 1 ? "yes" : "no", med, med * rb / 1e9,

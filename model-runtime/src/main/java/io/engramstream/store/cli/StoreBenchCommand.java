@@ -13,8 +13,17 @@ import picocli.CommandLine.Option;
         description = {"Lookup throughput of the tiered embedding store on a Zipf token stream, hot and warm sets from a snapshot",
                 "of a warm-up stream, against the whole table in engine memory (flat) and the cold mmap table alone,",
                 "with and without prefetch, in one run. Creates the table in the temp directory (deleted afterwards)."})
-public final class StoreBenchCommand implements EngramCommand, Callable<Integer> {
+public final class StoreBenchCommand implements EngramCommand, Callable<Integer>, io.engramstream.bench.HeadlineBenchmark {
     @Override public String group() { return "bench"; }
+
+    private final java.util.List<io.engramstream.bench.BenchmarkResult> headline = new java.util.ArrayList<>();
+
+    @Override public List<String> quickArgs() {
+        return List.of("--dim", "8", "--batches", "8", "--rounds", "3", "--warmup-tokens", "200000", "--hot-rows", "200000",
+                "--warm-rows", "800000", "--device", "cpu");
+    }
+
+    @Override public List<io.engramstream.bench.BenchmarkResult> headline() { return List.copyOf(headline); }
 
     @Option(names = "--spec", defaultValue = "demo", description = "Spec preset or file (default: ${DEFAULT-VALUE}).") String spec;
     @Option(names = "--dtype", defaultValue = "fp16", description = "Row format fp32|bf16|fp16 (default: ${DEFAULT-VALUE}; the demo in fp32 is 5.3 GB).") String dtype;
@@ -25,7 +34,7 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
     @Option(names = "--seq", defaultValue = "512", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).") int seq;
     @Option(names = "--batches", defaultValue = "16", description = "Batches per round and variant (default: ${DEFAULT-VALUE}).") int batches;
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds (default: ${DEFAULT-VALUE}).") int rounds;
-    @Option(names = "--zipf", defaultValue = "1.0", description = "Zipf exponent of the token stream (default: ${DEFAULT-VALUE}).") double zipf;
+    @Option(names = "--zipf", defaultValue = "1.2", description = "Zipf exponent of the token stream (default: ${DEFAULT-VALUE}).") double zipf;
     @Option(names = "--warmup-tokens", defaultValue = "1000000", description = "Tokens counted to choose the snapshot's hot and warm rows (default: ${DEFAULT-VALUE}).") int warmup;
     @Option(names = "--hot-rows", defaultValue = "1000000", description = "Hot rows in the snapshot (default: ${DEFAULT-VALUE}).") long hot;
     @Option(names = "--warm-rows", defaultValue = "4000000", description = "Warm rows in the snapshot (default: ${DEFAULT-VALUE}).") long warm;
@@ -38,7 +47,18 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
         p.batches = batches; p.rounds = rounds; p.zipf = zipf; p.warmupTokens = warmup; p.hotRows = hot; p.warmRows = warm;
         p.device = device; p.variants = variants;
         if (batch <= 0 || seq <= 0 || batches <= 0 || rounds <= 0) throw new io.engramstream.cli.UserError("batch, seq, batches and rounds must be positive");
-        new StoreBenchmark(p, System.out).run();
+        StoreBenchmark b = new StoreBenchmark(p, System.out);
+        b.run();
+        headline.clear();
+        StoreBenchmark.Measured flat = b.measured().stream().filter(m -> m.variant().startsWith("flat") && !m.prefetch()).findFirst().orElse(null);
+        for (StoreBenchmark.Measured m : b.measured()) {
+            if (m.variant().startsWith("flat")) continue;
+            String metric = "lookup, " + m.variant() + (m.prefetch() ? ", prefetch" : "");
+            headline.add(flat == null
+                    ? io.engramstream.bench.BenchmarkResult.alone("store", metric, m.rowsPerSecond() / 1e6, "M rows/s", true)
+                    : io.engramstream.bench.BenchmarkResult.vs("store", metric, m.rowsPerSecond() / 1e6, "M rows/s",
+                            "flat table in engine memory", flat.rowsPerSecond() / 1e6, true));
+        }
         return 0;
     }
 }

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "codec", mixinStandardHelpOptions = true,
         description = {"Benchmarks CorpusTokens encode/decode: packed int32 bytes (our codec) vs Avro array<int> (boxed).",
                 "Prints medians of --repeats timed runs after --warmup runs, per variant, and the ratios."})
-public final class CodecBenchCommand implements Callable<Integer>, EngramCommand {
+public final class CodecBenchCommand implements Callable<Integer>, EngramCommand, io.engramstream.bench.HeadlineBenchmark {
     @Spec CommandSpec spec;
 
     @Option(names = "--tokens", paramLabel = "N", defaultValue = "512", description = "Token ids per message (default: ${DEFAULT-VALUE}).")
@@ -54,6 +54,12 @@ public final class CodecBenchCommand implements Callable<Integer>, EngramCommand
     int vocab;
 
     @Override public String group() { return "bench"; }
+
+    private final List<io.engramstream.bench.BenchmarkResult> headline = new ArrayList<>();
+
+    @Override public List<String> quickArgs() { return List.of("--messages", "5000", "--repeats", "5", "--warmup", "2"); }
+
+    @Override public List<io.engramstream.bench.BenchmarkResult> headline() { return List.copyOf(headline); }
 
     /** One way to put token ids on the wire and get them back into an int[]. */
     interface Variant {
@@ -199,6 +205,14 @@ public final class CodecBenchCommand implements Callable<Integer>, EngramCommand
                     1e9 / r.encNanos(), tokens * 1e3 / r.encNanos(), 1e9 / r.decNanos(), tokens * 1e3 / r.decNanos(), r.decAllocPerMsg());
         }
         Result base = results.get(0);
+        headline.clear();
+        Result ours = results.get(results.size() - 1);
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("codec", "CorpusTokens decode, " + tokens + " ids/msg", 1e3 / ours.decNanos(),
+                "M msg/s", base.name(), 1e3 / base.decNanos(), true));
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("codec", "CorpusTokens encode, " + tokens + " ids/msg", 1e3 / ours.encNanos(),
+                "M msg/s", base.name(), 1e3 / base.encNanos(), true));
+        headline.add(io.engramstream.bench.BenchmarkResult.vs("codec", "CorpusTokens decode allocation", ours.decAllocPerMsg(),
+                "B/msg", base.name(), base.decAllocPerMsg(), false));
         out.println();
         out.println("ratios against the baseline (" + base.name() + "):");
         for (Result r : results.subList(1, results.size())) {

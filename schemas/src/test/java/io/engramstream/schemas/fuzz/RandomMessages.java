@@ -46,6 +46,7 @@ final class RandomMessages {
     }
 
     private final Random rnd;
+    private int topCount;
     private final int maxCollection;
     private final int maxString;
 
@@ -70,6 +71,8 @@ final class RandomMessages {
     }
 
     Message next(RecordCodec<?> codec) {
+        // InferenceResponse requires as many top probabilities as top token ids.
+        topCount = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(16);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.writeBytes(header(codec));
         List<LengthSite> sites = new ArrayList<>();
@@ -97,7 +100,11 @@ final class RandomMessages {
             case STRING -> writeLengthPrefixed(out, sites, Kind.STRING, field, randomString().getBytes(StandardCharsets.UTF_8));
             case BYTES -> {
                 boolean tokens = field.equals("tokenIds") || field.endsWith("TokenIds");
-                byte[] b = tokens ? randomTokens() : randomBytes();
+                boolean packedFloats = field.equals("topProbabilities");
+                byte[] b = field.equals("topTokenIds") ? randomTokens(topCount)
+                        : packedFloats ? randomProbabilities(topCount)
+                        : tokens ? randomTokens() : randomBytes();
+                tokens |= packedFloats;
                 writeLengthPrefixed(out, sites, tokens ? Kind.TOKENS : Kind.BYTES, field, b);
             }
             case ENUM -> writeLong(out, rnd.nextInt(s.getEnumSymbols().size()));
@@ -183,7 +190,19 @@ final class RandomMessages {
     }
 
     private byte[] randomTokens() {
-        int n = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(64);
+        return randomTokens(rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(64));
+    }
+
+    private byte[] randomProbabilities(int n) {
+        byte[] b = new byte[4 * n];
+        for (int i = 0; i < n; i++) {
+            int bits = Float.floatToIntBits(rnd.nextFloat());
+            for (int k = 0; k < 4; k++) b[4 * i + k] = (byte) (bits >>> (8 * k));
+        }
+        return b;
+    }
+
+    private byte[] randomTokens(int n) {
         byte[] b = new byte[4 * n];
         for (int i = 0; i < n; i++) {
             int id = rnd.nextInt(200_000);

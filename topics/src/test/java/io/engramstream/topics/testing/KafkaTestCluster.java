@@ -140,6 +140,30 @@ public final class KafkaTestCluster implements AutoCloseable, BeforeAllCallback,
         }
     }
 
+    /**
+     * Stops the broker (the KRaft controller keeps running, the data stays): clients see the broker
+     * gone, as when a broker process dies. {@link #startBroker()} brings it back on the same port.
+     */
+    public synchronized void stopBroker() {
+        for (kafka.server.BrokerServer b : running().brokers().values()) {
+            b.shutdown();
+            b.awaitShutdown();
+        }
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again and waits until it answers. */
+    public synchronized void startBroker() {
+        try {
+            for (kafka.server.BrokerServer b : running().brokers().values()) b.startup();
+            running().waitForReadyBrokers();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting the broker", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not restart the broker: " + e, e);
+        }
+    }
+
     private void stopQuietly() {
         try { stop(); } catch (RuntimeException ignored) { /* JVM is exiting */ }
     }

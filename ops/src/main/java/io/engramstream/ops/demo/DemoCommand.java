@@ -1,0 +1,464 @@
+package io.engramstream.ops.demo;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.engramstream.canon.CanonicalMap;
+import io.engramstream.canon.CanonicalMaps;
+import io.engramstream.canon.TokenizerAssets;
+import io.engramstream.cli.EngramCli;
+import io.engramstream.cli.EngramCommand;
+import io.engramstream.cli.UserError;
+import io.engramstream.placement.PlacementOptions;
+import io.engramstream.placement.PlacementPlanner;
+import io.engramstream.placement.PlacementPublisher;
+import io.engramstream.placement.PlacementResult;
+import io.engramstream.placement.RowStats;
+import io.engramstream.placement.TierBudgets;
+import io.engramstream.schemas.Codecs;
+import io.engramstream.schemas.InferenceTraffic;
+import io.engramstream.schemas.SnapshotManifests;
+import io.engramstream.schemas.TokenIds;
+import io.engramstream.snapshot.PendingSnapshot;
+import io.engramstream.snapshot.RowLayout;
+import io.engramstream.snapshot.SnapshotDirectory;
+import io.engramstream.snapshot.SnapshotManifest;
+import io.engramstream.snapshot.SnapshotReport;
+import io.engramstream.snapshot.SourcePosition;
+import io.engramstream.snapshot.Tier;
+import io.engramstream.snapshot.WriteOptions;
+import io.engramstream.spec.EngramSpec;
+import io.engramstream.stats.RowStatsColumns;
+import io.engramstream.stats.StatsDirectory;
+import io.engramstream.stats.StatsSummary;
+import io.engramstream.stats.input.EuroparlCorpus;
+import io.engramstream.store.ColdTable;
+import io.engramstream.store.StoreLayout;
+import io.engramstream.store.StoreMetrics;
+import io.engramstream.store.TieredEmbeddingStore;
+import io.engramstream.store.TokenBatch;
+import io.engramstream.tokenize.TextTokenizer;
+import io.engramstream.tokenize.TextTokenizers;
+import io.engramstream.topics.LocalBroker;
+import io.engramstream.topics.TopicCatalog;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code engram demo}: the whole pipeline on one machine, its parts talking only through Kafka
+ * (a local KRaft broker in its own JVM) and the snapshot directory:
+ * assets -> broker + topics -> corpus to Kafka -> statistics job (MiniCluster, bounded replay)
+ * -> snapshot v1 -> store follows LATEST and serves requests -> their traffic to Kafka -> the job
+ * counts it -> snapshot v2 (delta) -> the store picks it up and serves again -> summary + HTML report.
+ * {@code --no-kafka} runs the file-only path (the job reads files; the traffic is a file).
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs the whole pipeline locally: Europarl -> Kafka -> statistics job -> snapshots -> tiered store serving requests,"
+                + " whose traffic flows back into the statistics; prints a summary and writes an HTML report to --out.",
+                "Starts (and stops, also on Ctrl-C) a local KRaft broker and an in-process Flink MiniCluster."})
+public final class DemoCommand implements Callable<Integer>, EngramCommand {
+    static final int STEPS = 9;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "engram-out", description = "Everything the demo writes (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--no-kafka", description = "File-only path: no broker; the job reads files and the served traffic is written to a file.")
+    boolean noKafka;
+
+    @Option(names = "--docs", paramLabel = "N", defaultValue = "1500", description = "Europarl documents to ingest (default: ${DEFAULT-VALUE}).")
+    int docs;
+
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "64", description = "Requests served per round, from held-out Europarl documents (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "256", description = "Tokens per request (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--spec", paramLabel = "FILE|demo", defaultValue = "demo", description = "Engram spec (default: ${DEFAULT-VALUE}).")
+    String specArg;
+
+    @Option(names = "--hot-bytes", paramLabel = "BYTES", defaultValue = "16777216", description = "Hot-tier budget (default: ${DEFAULT-VALUE} = 16 MiB).")
+    long hotBytes;
+
+    @Option(names = "--warm-bytes", paramLabel = "BYTES", defaultValue = "134217728", description = "Warm-tier budget (default: ${DEFAULT-VALUE} = 128 MiB).")
+    long warmBytes;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Statistics job parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--keep-broker", description = "Leave the local broker running at the end (stop it with engram kafka stop --dir OUT/kafka).")
+    boolean keepBroker;
+
+    @Override public Integer call() throws Exception {
+        if (docs <= 0 || requests <= 0 || promptTokens < 2) throw new UserError("--docs, --requests must be positive and --prompt-tokens at least 2");
+        Path o = out.toAbsolutePath().normalize();
+        Files.createDirectories(o);
+        PrintStream p = System.out;
+        DemoSteps steps = new DemoSteps(p, STEPS);
+        DemoResult r = new DemoResult();
+        r.mode = noKafka ? "files" : "kafka";
+        long t0 = System.nanoTime();
+        EngramSpec spec = EngramSpec.resolve(specArg);
+        p.printf(Locale.ROOT, "engram demo: spec %s (%s), %s path, out %s%n", spec.fingerprint(), spec.describe(), r.mode, o);
+
+        LocalBroker broker = noKafka ? null : new LocalBroker(o.resolve("kafka"));
+        Thread hook = new Thread(() -> stopBroker(broker, p), "engram-demo-shutdown");
+        if (broker != null && !keepBroker) Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            // 1. assets
+            steps.begin("assets: DeepSeek-V3 tokenizer (pinned, sha256-checked, cached) and the Europarl sample");
+            Path tokenizerJson = TokenizerAssets.deepSeekV3TokenizerJson();
+            Path europarl = EuroparlCorpus.file();
+            CanonicalMap canon = CanonicalMaps.forId(spec.canonicalMapId());
+            Path corpusDir = o.resolve("corpus");
+            Files.createDirectories(corpusDir);
+            Path slice = corpusDir.resolve("europarl-slice.lines.txt");
+            List<String> prompts = new ArrayList<>();
+            r.documents = sliceEuroparl(europarl, docs, requests, slice, prompts);
+            if (prompts.isEmpty()) throw new UserError("the Europarl sample has no documents left after " + docs + " for the requests");
+            steps.end(String.format(Locale.ROOT, "tokenizer %s, canonical map %s (%d -> %d ids), %d documents in %s, %d held out for requests",
+                    tokenizerJson.getFileName(), canon.fingerprint(), canon.oldVocabSize(), canon.canonicalVocabSize(), r.documents,
+                    o.relativize(slice), prompts.size()));
+
+            // 2. broker + topics
+            String bootstrap = null;
+            steps.begin(noKafka ? "broker: skipped (--no-kafka)" : "broker: local KRaft broker (own JVM) and the topic catalog");
+            if (broker != null) {
+                int port = freePort(), cport = freePort();
+                LocalBroker.StartResult started = broker.start(port, cport, Duration.ofSeconds(90));
+                bootstrap = started.broker().bootstrap();
+                cli("topics", "apply", "--bootstrap", bootstrap);
+                steps.end("broker pid " + started.broker().pid() + " at " + bootstrap + ", topics applied (log " + o.relativize(broker.logFile()) + ")");
+            } else {
+                steps.end("file-only path");
+            }
+
+            // 3. corpus in
+            steps.begin(noKafka ? "corpus: the job reads " + o.relativize(slice) + " directly" : "corpus: produce the Europarl slice as CorpusText records");
+            if (bootstrap != null) {
+                cli("produce", "text", "--bootstrap", bootstrap, "--input", slice.toString(), "--format", "EUROPARL");
+            }
+            steps.end(r.documents + " documents");
+
+            // 4. statistics over the corpus
+            steps.begin("statistics job (Flink MiniCluster, parallelism " + parallelism + ") over the corpus");
+            Path statsCorpus = o.resolve("stats-corpus");
+            if (bootstrap != null) {
+                runJob(statsCorpus, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.CORPUS_TEXT,
+                        "--kafka-group", "engram-demo-corpus");
+            } else {
+                runJob(statsCorpus, "--input", slice.toString());
+            }
+            StatsSummary corpusStats = summary(statsCorpus);
+            r.corpusTokens = corpusStats.tokens();
+            r.corpusLookups = corpusStats.lookups();
+            r.corpusDistinctRows = corpusStats.distinctRows();
+            r.deadLetters = corpusStats.deadLetters();
+            RowStatsColumns corpusRows = StatsDirectory.readRows(StatsDirectory.latest(statsCorpus).orElseThrow());
+            steps.end(String.format(Locale.ROOT, "%,d tokens, %,d lookups, %,d distinct rows, %,d dead letters",
+                    corpusStats.tokens(), corpusStats.lookups(), corpusStats.distinctRows(), corpusStats.deadLetters()));
+
+            // 5. snapshot v1
+            steps.begin("placement and snapshot v1 (hot " + mib(hotBytes) + ", warm " + mib(warmBytes) + ")");
+            Path snapDir = o.resolve("snapshots");
+            deleteTree(snapDir);
+            SnapshotDirectory directory = new SnapshotDirectory(snapDir, 10);
+            RowLayout layout = RowLayout.of(spec);
+            PlacementPublisher publisher = new PlacementPublisher(directory, layout, spec.fingerprint(), canon.fingerprint(),
+                    WriteOptions.DEFAULT, true);
+            TierBudgets budgets = TierBudgets.global(spec.bytesPerRow(), hotBytes, warmBytes);
+            SnapshotManifest v1 = publish(publisher, budgets, layout, DemoStats.rowStats(corpusRows, corpusStats),
+                    SourcePosition.ofTokens(corpusStats.tokens(), "demo corpus " + r.mode), bootstrap);
+            r.snapshots.add(v1);
+            steps.end(describe(v1));
+
+            // 6. the store follows LATEST and serves
+            steps.begin("tiered store follows " + o.relativize(snapDir) + "/LATEST and serves " + prompts.size() + " requests");
+            Path tableFile = o.resolve("store").resolve("table" + ColdTable.EXTENSION);
+            Files.createDirectories(tableFile.getParent());
+            Files.deleteIfExists(tableFile);
+            StoreLayout storeLayout = StoreLayout.of(spec);
+            List<int[]> rawPrompts = new ArrayList<>();
+            try (TextTokenizer tok = TextTokenizers.forId(spec.canonicalMapId())) {
+                for (String text : prompts) {
+                    int[] ids = tok.encode(text);
+                    if (ids.length > promptTokens) ids = java.util.Arrays.copyOf(ids, promptTokens);
+                    if (ids.length >= 2) rawPrompts.add(ids);
+                }
+            }
+            // A sparse, zero-filled table (the demo's spec holds GBs of rows): placement and lookups,
+            // not the values, are what the demo shows; `engram store init` makes a seeded one.
+            long storeStart = System.nanoTime();
+            try (ColdTable cold = ColdTable.createEmpty(tableFile, storeLayout);
+                 TieredEmbeddingStore store = TieredEmbeddingStore.builder(spec, cold).canonicalMapFingerprint(canon.fingerprint())
+                         .followSnapshots(snapDir, Duration.ofMillis(200)).build();
+                 NDManager manager = NDManager.newBaseManager()) {
+                waitForVersion(store, v1.version());
+                double ready = (System.nanoTime() - storeStart) / 1e9;
+                r.rounds.add(serve(store, manager, canon, rawPrompts, "round 1 (snapshot v" + store.snapshotId() + ")"));
+                steps.end(String.format(Locale.ROOT, "store up with snapshot v%s (%,d hot, %,d warm rows) in %.1f s; %s", store.snapshotId(),
+                        store.hotRows(), store.warmRows(), ready, r.rounds.get(0).describe()));
+
+                // 7. the traffic flows back
+                steps.begin(noKafka ? "traffic: served requests written as a file, counted by the job"
+                        : "traffic: served requests produced as InferenceTraffic, counted by the job");
+                Path statsTraffic = o.resolve("stats-traffic");
+                long produced = 0;
+                if (bootstrap != null) {
+                    produced = produceTraffic(bootstrap, spec, rawPrompts);
+                    runJob(statsTraffic, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.INFERENCE_TRAFFIC,
+                            "--kafka-group", "engram-demo-traffic");
+                } else {
+                    Path trafficFile = o.resolve("traffic").resolve("served.jsonl");
+                    produced = writeTraffic(trafficFile, rawPrompts);
+                    runJob(statsTraffic, "--input", trafficFile.toString(), "--tokenizer", spec.canonicalMapId());
+                }
+                StatsSummary trafficStats = summary(statsTraffic);
+                r.trafficRecords = produced;
+                r.trafficTokens = trafficStats.tokens();
+                r.trafficLookups = trafficStats.lookups();
+                RowStatsColumns trafficRows = StatsDirectory.readRows(StatsDirectory.latest(statsTraffic).orElseThrow());
+                steps.end(String.format(Locale.ROOT, "%d requests, %,d tokens, %,d lookups counted", produced, trafficStats.tokens(), trafficStats.lookups()));
+
+                // 8. snapshot v2 and the store picks it up
+                steps.begin("placement and snapshot v2 (corpus + traffic statistics, delta against v1); the store swaps and serves again");
+                DemoStats.Merged merged = DemoStats.merge(corpusRows, corpusStats, trafficRows, trafficStats);
+                SnapshotManifest v2 = publish(publisher, budgets, layout, merged.rowStats(),
+                        SourcePosition.ofTokens(corpusStats.tokens() + trafficStats.tokens(), "demo corpus + traffic " + r.mode), bootstrap);
+                r.snapshots.add(v2);
+                waitForVersion(store, v2.version());
+                r.rounds.add(serve(store, manager, canon, rawPrompts, "round 2 (snapshot v" + store.snapshotId() + ")"));
+                r.mergedDistinctRows = merged.size();
+                r.storeSummary = store.metrics().summary();
+                r.swaps = store.metrics().swaps();
+                r.rejected = store.metrics().rejectedSnapshots();
+                steps.end(describe(v2) + "; " + r.rounds.get(1).describe());
+            } finally {
+                Files.deleteIfExists(tableFile);
+            }
+
+            // 9. report
+            steps.begin("summary and HTML report");
+            Path reportDir = o.resolve("report");
+            SnapshotReport.write(snapDir, reportDir);
+            r.wallSeconds = (System.nanoTime() - t0) / 1e9;
+            r.steps = steps.timings();
+            Path html = DemoReport.write(o, reportDir, r, spec);
+            steps.end("wrote " + o.relativize(html) + " and " + o.relativize(o.resolve("summary.json")));
+            r.wallSeconds = (System.nanoTime() - t0) / 1e9;
+            DemoReport.writeJson(o.resolve("summary.json"), r);
+            p.println();
+            p.print(DemoReport.summaryTable(r));
+            p.printf(Locale.ROOT, "%ndone in %.1f s. Open %s%n", r.wallSeconds, html);
+            return 0;
+        } finally {
+            if (broker != null && !keepBroker) {
+                stopBroker(broker, p);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or ran: it stopped the broker
+                }
+            }
+        }
+    }
+
+    private static SnapshotManifest publish(PlacementPublisher publisher, TierBudgets budgets, RowLayout layout, RowStats stats,
+                                            SourcePosition source, String bootstrap) throws IOException {
+        PlacementResult result = PlacementPlanner.plan(stats, publisher.current(), budgets, PlacementOptions.DEFAULT, layout);
+        long version = publisher.nextVersion();
+        PendingSnapshot pending = publisher.prepare(result, version, source, System.currentTimeMillis());
+        SnapshotManifest m = publisher.commit(pending);
+        if (bootstrap != null) {
+            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+                producer.send(new ProducerRecord<>(TopicCatalog.SNAPSHOT_MANIFESTS, m.specFingerprint().getBytes(StandardCharsets.UTF_8),
+                        Codecs.SNAPSHOT_MANIFEST.encode(SnapshotManifests.toAvro(m)))).get();
+            } catch (Exception e) {
+                throw new IOException("cannot send the manifest of snapshot " + version + ": " + e.getMessage(), e);
+            }
+        }
+        return m;
+    }
+
+    private static String describe(SnapshotManifest m) {
+        return String.format(Locale.ROOT, "snapshot v%d: %,d hot + %,d warm rows, %s bytes%s", m.version(), m.hotRows(), m.warmRows(),
+                String.format(Locale.ROOT, "%,d", m.bytes()),
+                m.previousVersion() == null ? "" : String.format(Locale.ROOT, ", %d promotions / %d demotions from v%d%s",
+                        m.promotions(), m.demotions(), m.previousVersion(), m.delta() == null ? "" : " (delta " + m.delta().rows() + " rows)"));
+    }
+
+    /** One round of requests: each prompt looked up as its own batch, timed. */
+    static DemoResult.Round serve(TieredEmbeddingStore store, NDManager manager, CanonicalMap canon, List<int[]> rawPrompts, String name) {
+        StoreMetrics m = store.metrics();
+        long[] before = tierPositions(m);
+        long posBefore = m.positions();
+        long nanos = 0;
+        long[] latencies = new long[rawPrompts.size()];
+        for (int i = 0; i < rawPrompts.size(); i++) {
+            int[] ids = rawPrompts.get(i).clone();
+            canon.mapInPlace(ids, 0, ids.length);
+            long s = System.nanoTime();
+            try (NDManager sub = manager.newSubManager()) {
+                NDList out = store.lookup(sub, TokenBatch.of(ids));
+                out.size();
+            }
+            latencies[i] = System.nanoTime() - s;
+            nanos += latencies[i];
+        }
+        long[] after = tierPositions(m);
+        DemoResult.Round r = new DemoResult.Round();
+        r.name = name;
+        r.snapshot = store.snapshotId();
+        r.requests = rawPrompts.size();
+        r.lookups = m.positions() - posBefore;
+        r.seconds = nanos / 1e9;
+        for (Tier t : Tier.values()) r.servedByTier.put(t.label(), after[t.ordinal()] - before[t.ordinal()]);
+        java.util.Arrays.sort(latencies);
+        r.p50Micros = latencies[latencies.length / 2] / 1e3;
+        r.p99Micros = latencies[Math.min(latencies.length - 1, (int) Math.ceil(latencies.length * 0.99) - 1)] / 1e3;
+        r.hotRows = store.hotRows();
+        r.warmRows = store.warmRows();
+        return r;
+    }
+
+    private static long[] tierPositions(StoreMetrics m) {
+        long[] a = new long[Tier.values().length];
+        for (Tier t : Tier.values()) a[t.ordinal()] = m.tier(t).positionsServed();
+        return a;
+    }
+
+    private static void waitForVersion(TieredEmbeddingStore store, long version) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            String id = store.snapshotId();
+            if (!id.isEmpty() && Long.parseLong(id) >= version) return;
+            if (store.metrics().rejectedSnapshots() > 0) {
+                throw new IllegalStateException("the store rejected a snapshot: " + store.metrics().lastRejection());
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the store did not pick up snapshot " + version + " within 60 s (serves '" + store.snapshotId() + "')");
+    }
+
+    private void runJob(Path statsOut, String... inputArgs) {
+        List<String> a = new ArrayList<>(List.of("run", "--out", statsOut.toString(), "--spec", specArg, "--parallelism",
+                Integer.toString(parallelism), "--checkpoint-interval", "2s", "--restart-attempts", "0", "--quiet"));
+        a.addAll(List.of(inputArgs));
+        cli(a.toArray(new String[0]));
+    }
+
+    private static StatsSummary summary(Path statsOut) throws IOException {
+        Optional<Path> pub = StatsDirectory.latest(statsOut);
+        if (pub.isEmpty()) throw new IllegalStateException("the statistics job published nothing under " + statsOut);
+        return StatsDirectory.readSummary(pub.get());
+    }
+
+    private static void cli(String... args) {
+        int code = EngramCli.execute(args);
+        if (code != 0) throw new UserError("step 'engram " + String.join(" ", args) + "' failed with exit code " + code);
+    }
+
+    private static long produceTraffic(String bootstrap, EngramSpec spec, List<int[]> rawPrompts) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            long n = 0;
+            for (int[] ids : rawPrompts) {
+                String id = "demo-request-" + n;
+                InferenceTraffic t = InferenceTraffic.newBuilder().setRequestId(id).setSpecFingerprint(spec.fingerprint())
+                        .setPromptTokenIds(TokenIds.pack(ids)).setGeneratedTokenIds(TokenIds.empty()).setEventTime(Instant.now()).build();
+                producer.send(new ProducerRecord<>(TopicCatalog.INFERENCE_TRAFFIC, id.getBytes(StandardCharsets.UTF_8), Codecs.INFERENCE_TRAFFIC.encode(t)));
+                n++;
+            }
+            producer.flush();
+            return n;
+        }
+    }
+
+    /** File-only path: the served token ids, one JSON object per request ({"tokens":[...]}, raw tokenizer ids). */
+    private static long writeTraffic(Path file, List<int[]> rawPrompts) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int[] ids : rawPrompts) {
+                StringBuilder sb = new StringBuilder("{\"tokens\":[");
+                for (int i = 0; i < ids.length; i++) sb.append(i == 0 ? "" : ",").append(ids[i]);
+                w.write(sb.append("]}\n").toString());
+            }
+        }
+        return rawPrompts.size();
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("enable.idempotence", "true");
+        p.setProperty("acks", "all");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Copies the first {@code docs} documents to {@code slice}; the bodies of the next {@code requests} become prompts. */
+    static int sliceEuroparl(Path europarlGz, int docs, int requests, Path slice, List<String> prompts) throws IOException {
+        int n = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(europarlGz), 1 << 16),
+                StandardCharsets.UTF_8)); BufferedWriter w = Files.newBufferedWriter(slice, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null && prompts.size() < requests) {
+                if (line.isBlank()) continue;
+                if (n < docs) {
+                    w.write(line);
+                    w.write('\n');
+                    n++;
+                } else {
+                    String[] f = line.split("\t", 3);
+                    if (f.length == 3 && f[2].length() > 200) prompts.add(f[2]);
+                }
+            }
+        }
+        return n;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void stopBroker(LocalBroker broker, PrintStream p) {
+        if (broker == null) return;
+        try {
+            if (broker.stop(Duration.ofSeconds(20)).isPresent()) p.println("engram demo: stopped the local broker");
+        } catch (RuntimeException e) {
+            p.println("engram demo: could not stop the local broker: " + e.getMessage() + " (engram kafka stop --dir " + broker.dir() + ")");
+        }
+    }
+
+    static String mib(long bytes) { return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0); }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var s = Files.walk(dir)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
+        }
+    }
+
+}
