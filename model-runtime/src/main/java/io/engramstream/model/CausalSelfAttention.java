@@ -39,7 +39,7 @@ public final class CausalSelfAttention extends AbstractBlock {
         NDArray q = proj.get(0);
         NDArray k = proj.get(1);
         NDArray v = proj.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dh)).add(causalMask(x.getManager(), t, x.getDataType()));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Scalars.like(q, Math.sqrt(dh))).add(causalMask(x.getManager(), t, x.getDataType()));
         NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, hidden);
         return out.forward(ps, new NDList(ctx), training);
     }

@@ -69,9 +69,9 @@ public final class EngramBlock extends AbstractBlock {
         NDArray e = inputs.get(1);
         NDArray k = keyNorm.forward(ps, keyProj.forward(ps, new NDList(e), training), training).singletonOrThrow();
         NDArray q = queryNorm.forward(ps, new NDList(h), training).singletonOrThrow();
-        NDArray s = k.mul(q).sum(new int[] {-1}, true).div(Math.sqrt(hidden));
+        NDArray s = k.mul(q).sum(new int[] {-1}, true).div(Scalars.like(k, Math.sqrt(hidden)));
         // Signed square root keeps the gate's logit in a range where sigmoid still has slope.
-        NDArray gate = Activation.sigmoid(s.sign().mul(s.abs().maximum(GATE_FLOOR).sqrt()));
+        NDArray gate = Activation.sigmoid(s.sign().mul(s.abs().maximum(Scalars.like(s, GATE_FLOOR)).sqrt()));
         NDArray v = gate.mul(valueProj.forward(ps, new NDList(e), training).singletonOrThrow());
         NDArray c = conv.forward(ps, convNorm.forward(ps, new NDList(v), training), training).singletonOrThrow();
         NDArray out = v.add(c.mul(Activation.sigmoid(c)));

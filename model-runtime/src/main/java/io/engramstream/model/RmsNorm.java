@@ -41,7 +41,7 @@ public final class RmsNorm extends AbstractBlock {
 
     /** The unscaled normalization, usable without a block. */
     public static NDArray normalize(NDArray x, float eps) {
-        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(Scalars.like(x, eps)).sqrt();
         return x.div(rms);
     }
 
