@@ -25,7 +25,8 @@ public record JobInput(
         String bootstrap,
         List<String> topics,
         String groupId,
-        boolean kafkaBounded) implements Serializable {
+        boolean kafkaBounded,
+        java.util.Map<String, String> kafkaProperties) implements Serializable {
 
     public enum Kind { FILES, ZIPF, KAFKA }
 
@@ -48,12 +49,12 @@ public record JobInput(
         if (!List.of("auto", "text", "jsonl", "europarl", "tokens").contains(f)) {
             throw new UserError("input-format must be auto, text, jsonl, europarl or tokens, got '" + format + "'");
         }
-        return new JobInput(Kind.FILES, List.copyOf(paths), f, repeat, 0, 0, 0, 0, 0, null, List.of(), null, true);
+        return new JobInput(Kind.FILES, List.copyOf(paths), f, repeat, 0, 0, 0, 0, 0, null, List.of(), null, true, java.util.Map.of());
     }
 
     public static JobInput zipf(long tokens, double exponent, long seed, int chunk, double recordsPerSecond) {
         if (tokens < 1 || chunk < 1) throw new UserError("zipf input needs tokens >= 1 and chunk >= 1");
-        return new JobInput(Kind.ZIPF, List.of(), "tokens", 1, tokens, exponent, seed, chunk, recordsPerSecond, null, List.of(), null, true);
+        return new JobInput(Kind.ZIPF, List.of(), "tokens", 1, tokens, exponent, seed, chunk, recordsPerSecond, null, List.of(), null, true, java.util.Map.of());
     }
 
     /** {@code TOKENS[,s=1.1][,seed=42][,chunk=4096][,rate=RECORDS_PER_S]}; TOKENS accepts k/M/G suffixes. */
@@ -90,11 +91,18 @@ public record JobInput(
     }
 
     public static JobInput kafka(String bootstrap, List<String> topics, String groupId, boolean bounded) {
-        return new JobInput(Kind.KAFKA, List.of(), null, 1, 0, 0, 0, 0, 0, bootstrap, List.copyOf(topics), groupId, bounded);
+        return kafka(bootstrap, topics, groupId, bounded, java.util.Map.of());
+    }
+
+    /** Kafka input with extra client properties (security, timeouts) for the source and the dead-letter sink. */
+    public static JobInput kafka(String bootstrap, List<String> topics, String groupId, boolean bounded, java.util.Map<String, String> properties) {
+        return new JobInput(Kind.KAFKA, List.of(), null, 1, 0, 0, 0, 0, 0, bootstrap, List.copyOf(topics), groupId, bounded,
+                java.util.Map.copyOf(properties));
     }
 
     public JobInput withRate(double perSecond) {
-        return new JobInput(kind, paths, format, repeat, zipfTokens, zipfExponent, zipfSeed, zipfChunk, perSecond, bootstrap, topics, groupId, kafkaBounded);
+        return new JobInput(kind, paths, format, repeat, zipfTokens, zipfExponent, zipfSeed, zipfChunk, perSecond, bootstrap, topics, groupId,
+                kafkaBounded, kafkaProperties);
     }
 
     /** The document format for one file under {@code auto}. */

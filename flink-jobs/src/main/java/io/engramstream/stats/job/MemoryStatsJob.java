@@ -177,8 +177,12 @@ public final class MemoryStatsJob {
                         .setProperty("isolation.level", "read_committed")
                         .setProperty("partition.discovery.interval.ms", "10000")
                         .setProperty("commit.offsets.on.checkpoint", "true");
+                input.kafkaProperties().forEach(b::setProperty);
                 if (input.kafkaBounded()) b.setBounded(OffsetsInitializer.latest());
-                return env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "kafka", InputRecord.TYPE).uid(UID_SOURCE);
+                DataStream<InputRecord> s = env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "kafka", InputRecord.TYPE).uid(UID_SOURCE);
+                // Spread decoding (tokenizing text is the expensive part) over every subtask whatever the
+                // partition count, by message key (= document id): a document's chunks stay in order.
+                return env.getParallelism() > 1 ? s.partitionCustom(new SpreadDocuments(), new SpreadKey()) : s;
             }
             default -> throw new IllegalStateException(input.kind().toString());
         }
@@ -209,6 +213,7 @@ public final class MemoryStatsJob {
             Properties producer = new Properties();
             // At or below the broker's transaction.max.timeout.ms (15 min by default).
             producer.setProperty("transaction.timeout.ms", "600000");
+            producer.putAll(input.kafkaProperties());
             KafkaSink<DeadLetter> sink = KafkaSink.<DeadLetter>builder()
                     .setBootstrapServers(input.bootstrap())
                     .setKafkaProducerConfig(producer)
@@ -245,7 +250,10 @@ public final class MemoryStatsJob {
         private static final long serialVersionUID = 1L;
 
         @Override public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<InputRecord> out) {
-            out.collect(InputRecord.message(r.topic(), r.partition(), r.offset(), r.timestamp(), r.value() == null ? new byte[0] : r.value()));
+            InputRecord rec = InputRecord.message(r.topic(), r.partition(), r.offset(), r.timestamp(), r.value() == null ? new byte[0] : r.value());
+            // The key (the document or request id) only routes the message; decoding reads ids from the record.
+            if (r.key() != null) rec.docId = new String(r.key(), StandardCharsets.UTF_8);
+            out.collect(rec);
         }
 
         @Override public org.apache.flink.api.common.typeinfo.TypeInformation<InputRecord> getProducedType() { return InputRecord.TYPE; }

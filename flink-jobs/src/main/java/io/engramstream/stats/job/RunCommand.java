@@ -55,6 +55,10 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
     @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Read the Kafka topics at these bootstrap servers instead of files.")
     String kafka;
 
+    @Option(names = "--kafka-properties", paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for the source and the dead-letter sink.")
+    Path kafkaProperties;
+
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory (default: OUT/checkpoints for local runs).")
     String checkpointDir;
 
@@ -87,9 +91,10 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
         EngramConfig config = OptionSupport.read(spec, StatsJobOptions.all());
         EngramSpec engramSpec = EngramSpec.resolve(specArg);
         PrintStream o = System.out;
+        if (kafkaProperties != null && kafka == null) throw new UserError("--kafka-properties needs --kafka");
         JobInput in = kafka != null
-                ? JobInput.kafka(kafka, Arrays.stream(config.get(StatsJobOptions.KAFKA_TOPICS).split(",")).map(String::trim)
-                        .filter(s -> !s.isEmpty()).toList(), config.get(StatsJobOptions.KAFKA_GROUP), config.get(StatsJobOptions.KAFKA_BOUNDED))
+                ? JobInput.kafka(kafka, topics(config.get(StatsJobOptions.KAFKA_TOPICS)), config.get(StatsJobOptions.KAFKA_GROUP),
+                        config.get(StatsJobOptions.KAFKA_BOUNDED), kafkaProperties(kafkaProperties))
                 : JobInput.parse(input, config.get(StatsJobOptions.INPUT_FORMAT), config.get(StatsJobOptions.REPEAT));
         Path outAbs = out.toAbsolutePath();
         Path snapshots = outAbs.resolve("snapshots");
@@ -199,6 +204,20 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
         try (var s = Files.walk(dir)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
+    }
+
+    static java.util.Map<String, String> kafkaProperties(Path file) {
+        if (file == null) return java.util.Map.of();
+        if (!Files.isRegularFile(file)) throw new UserError("--kafka-properties: no such file: " + file);
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new UserError("--kafka-properties: cannot read " + file + ": " + e.getMessage());
+        }
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
     }
 
     static List<String> topics(String csv) {
