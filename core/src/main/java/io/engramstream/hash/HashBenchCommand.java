@@ -1,5 +1,6 @@
 package io.engramstream.hash;
 
+import io.engramstream.workload.ZipfTokens;
 import io.engramstream.cli.EngramCommand;
 import io.engramstream.cli.UserError;
 import io.engramstream.spec.EngramSpec;

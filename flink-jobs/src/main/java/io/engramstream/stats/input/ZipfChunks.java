@@ -2,6 +2,7 @@ package io.engramstream.stats.input;
 
 import io.engramstream.stats.Mix64;
 import io.engramstream.stats.job.InputRecord;
+import io.engramstream.workload.ZipfSampler;
 import java.util.SplittableRandom;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;

@@ -1,5 +1,6 @@
 package io.engramstream.store.bench;
 
+import io.engramstream.workload.ZipfTokens;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;

@@ -1,4 +1,4 @@
-package io.engramstream.stats.input;
+package io.engramstream.workload;
 
 import java.util.Map;
 import java.util.SplittableRandom;
