@@ -1,5 +1,7 @@
 package io.engramstream.model.train;
 
+import io.engramstream.bench.BenchmarkResult;
+import io.engramstream.bench.HeadlineBenchmark;
 import io.engramstream.cli.EngramCommand;
 import io.engramstream.config.EngramConfig;
 import io.engramstream.config.OptionSupport;
@@ -29,8 +31,9 @@ import picocli.CommandLine.Spec;
         description = {"Trains the small LM without Engram, with Engram on a flat table and with Engram on the tiered",
                 "store (same seeds, same batches) and compares held-out loss at equal steps; writes",
                 "model-curves.csv and model-curves.png."})
-public final class ModelBenchCommand implements EngramCommand, Callable<Integer> {
+public final class ModelBenchCommand implements EngramCommand, Callable<Integer>, HeadlineBenchmark {
     private CommandSpec spec;
+    private final List<BenchmarkResult> headline = new ArrayList<>();
 
     @Option(names = "--corpus", defaultValue = TextCorpus.EUROPARL, paramLabel = "PATH", description = "Corpus (default: ${DEFAULT-VALUE}).")
     String corpus;
@@ -46,6 +49,14 @@ public final class ModelBenchCommand implements EngramCommand, Callable<Integer>
 
     @Override public String group() { return "bench"; }
 
+    /** About a minute on 2 cores: a narrower model, fewer steps, all three runs. */
+    @Override
+    public List<String> quickArgs() {
+        return List.of("--steps", "60", "--hidden", "64", "--batch", "8", "--eval-every", "30", "--threads", "1");
+    }
+
+    @Override public List<BenchmarkResult> headline() { return List.copyOf(headline); }
+
     @Spec
     void spec(CommandSpec spec) {
         this.spec = spec;
@@ -54,6 +65,7 @@ public final class ModelBenchCommand implements EngramCommand, Callable<Integer>
 
     @Override
     public Integer call() throws Exception {
+        headline.clear();
         EngramConfig c = OptionSupport.read(spec, TrainOptions.ALL);
         int threads = EngineThreads.use(c.get(TrainOptions.THREADS));
         Files.createDirectories(out);
@@ -134,12 +146,19 @@ public final class ModelBenchCommand implements EngramCommand, Callable<Integer>
                     res.validLoss() - baseline.validLoss(), 100 * (Math.exp(res.validLoss() - baseline.validLoss()) - 1), res.secondsPerStep(), res.rowsUpdated());
         }
         TrainSession.Result flat = results.get("Engram, flat table"), tiered = results.get("Engram, tiered store");
+        if (flat != null) {
+            headline.add(BenchmarkResult.vs("model", "held-out loss at step " + steps + ", Engram (flat table)", flat.validLoss(), "nats/token",
+                    "same model without Engram", baseline.validLoss(), false).withGoal("below the baseline", flat.validLoss() < baseline.validLoss()));
+        }
         if (flat != null && tiered != null) {
             double maxDiff = 0;
             int n = Math.min(flat.curve().size(), tiered.curve().size());
             for (int k = 0; k < n; k++) maxDiff = Math.max(maxDiff, Math.abs(flat.curve().get(k).trainLoss() - tiered.curve().get(k).trainLoss()));
             System.out.printf(Locale.ROOT, "tiered vs flat: largest |train loss difference| over %d steps = %.3g; held-out %.6f vs %.6f%n",
                     n, maxDiff, tiered.validLoss(), flat.validLoss());
+            headline.add(BenchmarkResult.alone("model", "tiered-store curve vs flat-table curve, largest |loss difference|", maxDiff, "nats", false)
+                    .withGoal("0 (same seeds)", maxDiff == 0 && n == steps));
+            if (tiered.tiers() != null) System.out.println("tiered store: " + tiered.tiers().describe());
         }
         System.out.println("wrote " + out.resolve("model-curves.csv") + " and " + out.resolve("model-curves.png"));
     }

@@ -26,7 +26,7 @@ public final class TrainOptions {
     public static final EngramOption<Integer> LAYERS = EngramOption.integer("layers", 2, "transformer layers");
     public static final EngramOption<Integer> HEADS = EngramOption.integer("heads", 4, "attention heads");
     public static final EngramOption<Integer> CONTEXT = EngramOption.integer("context", 64, "tokens per training window");
-    public static final EngramOption<Integer> BATCH = EngramOption.integer("batch", 16, "windows per step");
+    public static final EngramOption<Integer> BATCH = EngramOption.integer("batch", 8, "windows per step");
     public static final EngramOption<Double> LR = EngramOption.real("lr", 3e-3, "Adam learning rate of the dense parameters");
     public static final EngramOption<Double> ROW_LR = EngramOption.real("row-lr", 0.1, "learning rate of the table rows");
     public static final EngramOption<String> ROW_OPTIMIZER = EngramOption.string("row-optimizer", "adagrad",
