@@ -81,10 +81,12 @@ public final class TinyLanguageModel extends AbstractBlock {
         Shape tokens = inputShapes[0];
         Shape hs = tokens.add(config.hidden());
         Shape es = tokens.add(config.memoryDim());
-        for (EngramBlock e : engrams) e.initialize(manager, dataType, hs, es);
+        // Engram blocks last: a model with Engram then starts from the same random weights as the
+        // same model without it (the engine's random stream is consumed in the same order).
         for (TransformerLayer l : layers) l.initialize(manager, dataType, hs);
         finalNorm.initialize(manager, dataType, hs);
         head.initialize(manager, dataType, hs);
+        for (EngramBlock e : engrams) e.initialize(manager, dataType, hs, es);
     }
 
     /** Initializes for training windows of the configured context length. */

@@ -17,13 +17,24 @@ import javax.imageio.ImageIO;
 
 /** Loss curves as a PNG, drawn with Java2D (headless): lines per series, optional point markers, a legend. */
 public final class LossPlot {
-    /** One curve. {@code markers} draws a dot at every point (for sparse validation points). */
-    public record Series(String name, Color color, double[] x, double[] y, boolean dashed, boolean markers) {}
+    /** How a curve is drawn. */
+    public enum Style {
+        /** A thick line with a filled dot at every point (sparse validation points). */
+        DOTS,
+        /** A thin line with a hollow ring at every point: stays readable when drawn over an identical DOTS curve. */
+        RINGS,
+        /** A thin dashed line (dense, noisy training losses). */
+        DASHED
+    }
+
+    /** One curve. */
+    public record Series(String name, Color color, double[] x, double[] y, Style style) {}
 
     private final String title;
     private final String xLabel;
     private final String yLabel;
     private final List<Series> series = new ArrayList<>();
+    private double xMin = Double.NaN;
 
     public LossPlot(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -36,6 +47,12 @@ public final class LossPlot {
         return this;
     }
 
+    /** Leaves points left of {@code x} out of the axis range (e.g. the first steps' large losses). */
+    public LossPlot from(double x) {
+        xMin = x;
+        return this;
+    }
+
     public void write(Path png, int width, int height) throws IOException {
         System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -44,12 +61,12 @@ public final class LossPlot {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
-        int left = 70, right = 20, top = 40, bottom = 55;
+        int left = 80, right = 20, top = 40, bottom = 55;
         int pw = width - left - right, ph = height - top - bottom;
         double x0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y0 = Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
-                if (!Double.isFinite(s.y()[i])) continue;
+                if (!Double.isFinite(s.y()[i]) || s.x()[i] < xMin) continue;
                 x0 = Math.min(x0, s.x()[i]); x1 = Math.max(x1, s.x()[i]);
                 y0 = Math.min(y0, s.y()[i]); y1 = Math.max(y1, s.y()[i]);
             }
@@ -68,7 +85,7 @@ public final class LossPlot {
             g.setColor(new Color(235, 235, 235));
             g.drawLine(left, yy, left + pw, yy);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%.2f", yv), 8, yy + 4);
+            g.drawString(String.format(Locale.ROOT, "%.3f", yv), 30, yy + 4);
             double xv = fx0 + (fx1 - fx0) * i / 5;
             int xx = (int) px.applyAsDouble(xv);
             g.drawString(String.format(Locale.ROOT, "%.0f", xv), xx - 10, top + ph + 18);
@@ -81,30 +98,39 @@ public final class LossPlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.drawString(xLabel, left + pw / 2 - 20, height - 15);
         g.rotate(-Math.PI / 2);
-        g.drawString(yLabel, -(top + ph / 2 + 40), 16);
+        g.drawString(yLabel, -(top + ph / 2 + 60), 16);
         g.rotate(Math.PI / 2);
 
+        java.awt.Shape clip = g.getClip();
+        g.clipRect(left, top, pw + 1, ph + 1);
         for (Series s : series) {
             g.setColor(s.color());
-            g.setStroke(s.dashed() ? new BasicStroke(1.3f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f)
-                    : new BasicStroke(s.markers() ? 2.2f : 1.3f));
+            g.setStroke(switch (s.style()) {
+                case DASHED -> new BasicStroke(1.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f);
+                case DOTS -> new BasicStroke(3f);
+                case RINGS -> new BasicStroke(1.2f);
+            });
             Path2D.Double path = new Path2D.Double();
             boolean started = false;
             for (int i = 0; i < s.x().length; i++) {
                 if (!Double.isFinite(s.y()[i])) continue;
                 double xx = px.applyAsDouble(s.x()[i]), yy = py.applyAsDouble(s.y()[i]);
                 if (!started) { path.moveTo(xx, yy); started = true; } else path.lineTo(xx, yy);
-                if (s.markers()) g.fillOval((int) xx - 3, (int) yy - 3, 7, 7);
+                if (s.style() == Style.DOTS) g.fillOval((int) xx - 5, (int) yy - 5, 11, 11);
+                if (s.style() == Style.RINGS) g.drawOval((int) xx - 8, (int) yy - 8, 16, 16);
             }
             g.draw(path);
         }
+        g.setClip(clip);
         int ly = top + 12;
         g.setStroke(new BasicStroke(2f));
         for (Series s : series) {
             g.setColor(s.color());
-            g.drawLine(left + pw - 250, ly - 4, left + pw - 225, ly - 4);
+            g.setStroke(s.style() == Style.DASHED
+                    ? new BasicStroke(1.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f) : new BasicStroke(2f));
+            g.drawLine(left + pw - 300, ly - 4, left + pw - 272, ly - 4);
             g.setColor(Color.BLACK);
-            g.drawString(s.name(), left + pw - 218, ly);
+            g.drawString(s.name(), left + pw - 265, ly);
             ly += 16;
         }
         g.dispose();

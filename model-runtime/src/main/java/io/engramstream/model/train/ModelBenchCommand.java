@@ -109,10 +109,11 @@ public final class ModelBenchCommand implements EngramCommand, Callable<Integer>
     }
 
     private void plot(Map<String, TrainSession.Result> results) throws Exception {
-        Color[] colors = {new Color(120, 120, 120), new Color(31, 119, 180), new Color(214, 39, 40)};
-        LossPlot plot = new LossPlot("Held-out loss (dots) and training loss (smoothed, dashed): Engram vs baseline",
+        Color[] colors = {new Color(110, 110, 110), new Color(31, 119, 180), new Color(214, 39, 40)};
+        LossPlot plot = new LossPlot("Europarl (English) held-out loss, same seeds and batches: Engram vs the same model without it",
                 "step", "cross-entropy (nats/token)");
         int i = 0;
+        double firstEval = Double.NaN;
         for (var e : results.entrySet()) {
             List<CurvePoint> curve = e.getValue().curve();
             double[] x = new double[curve.size()], train = new double[curve.size()];
@@ -122,21 +123,26 @@ public final class ModelBenchCommand implements EngramCommand, Callable<Integer>
                 train[k] = curve.get(k).trainLoss();
                 if (!Double.isNaN(curve.get(k).validLoss())) valid.add(new double[] {x[k], curve.get(k).validLoss()});
             }
-            Color col = colors[i++ % colors.length];
+            if (!valid.isEmpty() && Double.isNaN(firstEval)) firstEval = valid.get(0)[0];
+            Color col = colors[i % colors.length];
             double[] vx = valid.stream().mapToDouble(v -> v[0]).toArray(), vy = valid.stream().mapToDouble(v -> v[1]).toArray();
-            // The tiered run lies on the flat one; draw it thinner and dashed so both stay visible.
-            plot.add(new LossPlot.Series(e.getKey() + " (held-out)", col, vx, vy, false, true));
-            plot.add(new LossPlot.Series(e.getKey() + " (train)", col, x, LossPlot.smooth(train, 20), true, false));
+            // The tiered run lies exactly on the flat one: rings over its dots keep both visible.
+            LossPlot.Style style = i == 2 ? LossPlot.Style.RINGS : LossPlot.Style.DOTS;
+            plot.add(new LossPlot.Series(e.getKey() + ", held-out", col, vx, vy, style));
+            if (i < 2) plot.add(new LossPlot.Series(e.getKey() + ", train (25-step mean)", col, x, LossPlot.smooth(train, 25), LossPlot.Style.DASHED));
+            i++;
         }
+        if (!Double.isNaN(firstEval)) plot.from(firstEval);
         plot.write(out.resolve("model-curves.png"), 1000, 620);
     }
 
     private void printTable(Map<String, TrainSession.Result> results, TrainSession.Prepared p, TrainSession.Request r) {
         TrainSession.Result baseline = results.values().iterator().next();
         System.out.println();
-        System.out.printf(Locale.ROOT, "held-out: %,d tokens (every %d-th document of %s, %s), loss over the first %d windows; "
+        System.out.printf(Locale.ROOT, "held-out: %,d tokens (every %d-th document of %s, %s), loss over %d windows of the context length; "
                         + "%d steps of %d x %d tokens; model %s%n",
-                p.data().validTokens(), r.validEvery(), p.data().corpusName(), r.language(), r.settings().evalWindows(), steps,
+                p.data().validTokens(), r.validEvery(), p.data().corpusName(), r.language(),
+                Math.min(r.settings().evalWindows(), p.data().validWindows(r.settings().context())), steps,
                 r.settings().batch(), r.settings().context(), baseline.config());
         System.out.println("| run | held-out loss | held-out perplexity | vs baseline | s/step | table rows updated |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
