@@ -143,6 +143,7 @@ public final class TopicAdmin {
             }
         }
         created.sort(java.util.Comparator.comparingInt(wanted.names()::indexOf));
+        awaitListed(created);
         List<String> altered = new ArrayList<>();
         if (alterConfigs) {
             Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>();
@@ -165,6 +166,23 @@ public final class TopicAdmin {
                 ? before.stream().flatMap(s -> s.drifts().stream()).toList()
                 : describe(wanted).stream().flatMap(s -> s.drifts().stream()).toList();
         return new ApplyResult(created, altered, drifts, brokers);
+    }
+
+    /**
+     * A created topic reaches the brokers' metadata a moment after createTopics returns; wait for
+     * it (bounded by the timeout) so the verification that follows does not report it missing.
+     */
+    private void awaitListed(List<String> topics) {
+        if (topics.isEmpty()) return;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!get(admin.listTopics().names(), "list topics").containsAll(topics) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted");
+            }
+        }
     }
 
     private <T> T get(KafkaFuture<T> f, String what) {
