@@ -15,11 +15,11 @@ public final class TrainData {
     private final String corpusName;
     private final String tokenizerId;
     private final LmVocabulary vocabulary;
-    private final int[] trainLm, trainCanon, validLm, validCanon;
+    private final int[] trainLm, trainCanon, validLm, validCanon, validRaw;
     private final int trainDocs, validDocs;
 
     private TrainData(String corpusName, String tokenizerId, LmVocabulary vocabulary, int[] trainLm, int[] trainCanon,
-                      int[] validLm, int[] validCanon, int trainDocs, int validDocs) {
+                      int[] validLm, int[] validCanon, int[] validRaw, int trainDocs, int validDocs) {
         this.corpusName = corpusName;
         this.tokenizerId = tokenizerId;
         this.vocabulary = vocabulary;
@@ -27,6 +27,7 @@ public final class TrainData {
         this.trainCanon = trainCanon;
         this.validLm = validLm;
         this.validCanon = validCanon;
+        this.validRaw = validRaw;
         this.trainDocs = trainDocs;
         this.validDocs = validDocs;
     }
@@ -47,7 +48,7 @@ public final class TrainData {
         int[] trainIds = train.toArray(), validIds = valid.toArray();
         LmVocabulary vocab = existingVocabulary != null ? existingVocabulary : LmVocabulary.build(trainIds, vocabSize);
         return new TrainData(corpus.name(), tokenizer.id(), vocab, vocab.compactAll(trainIds), canonicalize(canonical, trainIds),
-                vocab.compactAll(validIds), canonicalize(canonical, validIds), nTrain, nValid);
+                vocab.compactAll(validIds), canonicalize(canonical, validIds), validIds, nTrain, nValid);
     }
 
     private static int[] canonicalize(CanonicalMap map, int[] ids) {
@@ -63,8 +64,11 @@ public final class TrainData {
 
     public String corpusName() { return corpusName; }
 
+    /** Tokenizer ids of the held-out split, {@code [from, from+len)} (prompts for serving benchmarks). */
+    public int[] validTokenizerIds(int from, int len) { return java.util.Arrays.copyOfRange(validRaw, from, from + len); }
+
     /** Canonical ids of the training split (read-only: the placement counts rows over it). */
-    int[] trainCanonical() { return trainCanon; }
+    public int[] trainCanonical() { return trainCanon; }
     public String tokenizerId() { return tokenizerId; }
     public LmVocabulary vocabulary() { return vocabulary; }
     public int trainTokens() { return trainLm.length; }
