@@ -180,7 +180,7 @@ public final class CountLookupsOperator extends AbstractStreamOperator<DeltaBatc
 
     /** Test hook: fails this task once, mid-stream, after a checkpoint completed (so recovery restores state). */
     private void maybeInjectFailure() throws java.io.IOException {
-        if (!checkpointCompleted || tokensThisAttempt < settings.failAfterTokens) return;
+        if ((!checkpointCompleted && !settings.failWithoutCheckpoint) || tokensThisAttempt < settings.failAfterTokens) return;
         java.nio.file.Path marker = java.nio.file.Path.of(settings.failMarker);
         try {
             java.nio.file.Files.createFile(marker);

@@ -56,6 +56,8 @@ public final class StatsSettings implements Serializable {
     public final long failAfterTokens;
     /** Test hook: the file whose creation marks the injected failure as done (survives the restart). */
     public final String failMarker;
+    /** Test hook: inject the failure even before any checkpoint completed. */
+    public final boolean failWithoutCheckpoint;
     /** Test hook: microseconds each decoded record waits (makes a small input last across checkpoints). */
     public final int decodeDelayMicros;
 
@@ -92,6 +94,7 @@ public final class StatsSettings implements Serializable {
         this.snapshotOptions = new java.util.HashMap<>(b.snapshotOptions);
         this.failAfterTokens = b.failAfterTokens;
         this.failMarker = b.failMarker;
+        this.failWithoutCheckpoint = b.failWithoutCheckpoint;
         this.decodeDelayMicros = b.decodeDelayMicros;
     }
 
@@ -156,6 +159,7 @@ public final class StatsSettings implements Serializable {
         private String dumpDir;
         private long failAfterTokens;
         private String failMarker;
+        private boolean failWithoutCheckpoint;
         private int decodeDelayMicros;
 
         private Builder(EngramSpec spec) {
@@ -224,6 +228,15 @@ public final class StatsSettings implements Serializable {
         public Builder failOnceAfter(long tokens, String markerFile) {
             this.failAfterTokens = tokens;
             this.failMarker = markerFile;
+            return this;
+        }
+
+        /**
+         * Test hook: the injected failure does not wait for a completed checkpoint (a bounded
+         * replay can end before the first one; recovery then replays from the start).
+         */
+        public Builder failWithoutCheckpoint() {
+            this.failWithoutCheckpoint = true;
             return this;
         }
 
