@@ -40,7 +40,7 @@ class BenchAllCommandTest {
     @Test
     void everyBenchmarkOfTheProjectIsDiscoveredInTableOrder() {
         List<String> names = BenchAllCommand.discover().stream().map(BenchAllCommand::name).toList();
-        assertEquals(List.of("hash", "codec", "canon", "stats", "placement", "store"), names);
+        assertEquals(List.of("hash", "codec", "canon", "stats", "placement", "store", "model"), names);
         for (EngramCommand c : BenchAllCommand.discover()) {
             assertTrue(((HeadlineBenchmark) c).headline().isEmpty(), "no figures before a run");
             assertTrue(!((HeadlineBenchmark) c).quickArgs().isEmpty(), BenchAllCommand.name(c) + " has no quick mode");
