@@ -62,6 +62,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private final String expectedCanonicalMap;
     private final long maxHotRows;
     private final long maxWarmRows;
+    private final boolean hostAssembly;
 
     private final AtomicReference<Placement> current = new AtomicReference<>();
     private final AtomicLong epochs = new AtomicLong();
@@ -73,6 +74,8 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private final AtomicLong writeVersion = new AtomicLong();
 
     private final ConcurrentLinkedQueue<LookupWorkspace> workspaces = new ConcurrentLinkedQueue<>();
+    /** Every workspace made, idle or not (for {@link #stagingBytes}). */
+    private final ConcurrentLinkedQueue<LookupWorkspace> allWorkspaces = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Staged> staged = new ArrayDeque<>();
     private final ExecutorService prefetcher;
     private final ExecutorService builder;
@@ -105,6 +108,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         private Duration followInterval = Duration.ZERO;
         private java.util.Properties manifestClient;
         private String manifestTopic;
+        private boolean hostAssembly = true;
 
         private Builder(StoreLayout layout, ColdTable cold, Supplier<TokenHasher> hashers) {
             this.layout = layout; this.cold = cold; this.hashers = hashers;
@@ -120,6 +124,13 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         /** Plans with more hot rows than this are rejected (a memory guard). */
         public Builder maxHotRows(long n) { this.maxHotRows = n; return this; }
         public Builder maxWarmRows(long n) { this.maxWarmRows = n; return this; }
+        /**
+         * Whether lookups are assembled on the host when the hot tier is host memory (a CPU device;
+         * default true): each row copied straight to its output place, one array creation per
+         * layer. False takes the device-gather path (deduplicate, gather hot rows on the device,
+         * scatter), the one a GPU hot tier always takes; for comparisons and tests.
+         */
+        public Builder hostAssembly(boolean on) { this.hostAssembly = on; return this; }
         /** Applied synchronously at build time (seeding the hot tier from the latest snapshot). */
         public Builder initialPlan(PlacementPlan p) { this.initialPlan = p; return this; }
 
@@ -179,6 +190,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         this.expectedCanonicalMap = b.canonicalMapFingerprint;
         this.maxHotRows = b.maxHotRows;
         this.maxWarmRows = b.maxWarmRows;
+        this.hostAssembly = b.hostAssembly;
         this.root = NDManager.newBaseManager(device);
         this.prefetcher = Executors.newFixedThreadPool(b.prefetchThreads, daemon("engram-store-prefetch"));
         this.builder = Executors.newSingleThreadExecutor(daemon("engram-store-placement"));
@@ -233,7 +245,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
                 if (cur == w.placement) {
                     cur.release();
                     long v = writeVersion.get();
-                    w.copyHostRows(w.placement);
+                    w.refresh(w.placement);
                     w.writeVersion = v;
                     metrics.prefetchRefreshed.increment();
                 } else {
@@ -360,7 +372,10 @@ public final class TieredEmbeddingStore implements AutoCloseable {
 
     private LookupWorkspace workspace() {
         LookupWorkspace w = workspaces.poll();
-        return w != null ? w : new LookupWorkspace(layout, cold, hashers.get(), metrics);
+        if (w != null) return w;
+        w = new LookupWorkspace(layout, cold, hashers.get(), metrics, hostAssembly);
+        allWorkspaces.add(w);
+        return w;
     }
 
     private Placement acquirePlacement() {
@@ -388,6 +403,18 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         } finally {
             p.release();
         }
+    }
+
+    /**
+     * Direct memory held by the lookup staging buffers (one set per batch in flight or staged by a
+     * prefetch, reused): with host assembly a batch's whole output in the device type, e.g. 8 MB
+     * for 4 x 512 tokens of the demo spec in fp16. Not part of {@link #heldMemory} (it does not
+     * grow with the table or the placement).
+     */
+    public long stagingBytes() {
+        long b = 0;
+        for (LookupWorkspace w : allWorkspaces) b += w.bufferBytes();
+        return b;
     }
 
     /** Memory a placement holds; the cold file is mapped, not held. */
