@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Everything one lookup needs on the host, reused from batch to batch. {@link #stage} is the host
@@ -29,6 +30,9 @@ import java.nio.ByteOrder;
  *       order: only the distinct non-hot rows cross to the device.</li>
  * </ul>
  *
+ * Staging works layer by layer, and two threads can share it: a prefetch starts it in the
+ * background, and the lookup that wants the batch before it is done takes the layers nobody has
+ * started ({@link #stageShared}), so a batch's host half runs on two cores when two are free.
  * Primitive arrays and direct buffers grown on demand: after warm-up, staging allocates nothing
  * (hot path).
  */
@@ -37,14 +41,10 @@ final class LookupWorkspace {
     private final ColdTable cold;
     private final TokenHasher hasher;
     private final StoreMetrics metrics;
-    private final RowDeduper deduper = new RowDeduper();
     private final LayerStage[] layers;
     private long[] seqKeys = new long[0];
     /** Assemble on the host when the placement's hot tier is host memory (else, or when false: device gather). */
     private final boolean hostAssembly;
-
-    /** Time per staging phase, for profiling: hash, dedupe, classify, scatter index, host copies. */
-    final long[] phaseNanos = new long[5];
 
     TokenBatch batch;
     Placement placement;
@@ -52,9 +52,21 @@ final class LookupWorkspace {
     /** Whether the staged batch was assembled on the host (see the class comment). */
     boolean assembled;
 
+    // sharing one staging between a background and a foreground thread (guarded by this for waits)
+    private final AtomicInteger hashClaim = new AtomicInteger();
+    private volatile boolean hashed;
+    private final AtomicInteger nextLayer = new AtomicInteger();
+    private final AtomicInteger layersDone = new AtomicInteger();
+    private volatile RuntimeException failure;
+    /** Background part: 0 not started (the foreground may cancel it), 1 running, 2 finished or cancelled. */
+    private final AtomicInteger background = new AtomicInteger(2);
+
     /** One layer's staged lookup. */
     private static final class LayerStage {
         long[] keys = new long[0];
+        final int[] counts = new int[3];
+        // device gather
+        final RowDeduper deduper = new RowDeduper();
         int[] inverse = new int[0];
         int[] remap = new int[0];
         byte[] tierOf = new byte[0];
@@ -80,11 +92,110 @@ final class LookupWorkspace {
         for (int l = 0; l < layers.length; l++) layers[l] = new LayerStage();
     }
 
-    /** Hashes, deduplicates, classifies and copies the host rows of {@code b} under placement {@code p}. */
-    void stage(TokenBatch b, Placement p, long version) {
+    /**
+     * Starts staging {@code b} under placement {@code p} (whose reference this workspace now
+     * holds): nothing runs yet. {@code inBackground}: a background task will call
+     * {@link #runBackground}; the foreground calls {@link #stageShared} either way.
+     */
+    void prepare(TokenBatch b, Placement p, long version, boolean inBackground) {
         this.batch = b;
         this.placement = p;
         this.writeVersion = version;
+        this.assembled = hostAssembly && p.hot.hostRows() != null;
+        hashClaim.set(0);
+        hashed = false;
+        nextLayer.set(0);
+        layersDone.set(0);
+        failure = null;
+        background.set(inBackground ? 0 : 2);
+    }
+
+    /** Hashes, deduplicates, classifies and copies the rows of {@code b} under placement {@code p}, in this thread. */
+    void stage(TokenBatch b, Placement p, long version) {
+        prepare(b, p, version, false);
+        stageShared();
+    }
+
+    /** The background task's part: whatever the foreground has not taken. */
+    void runBackground() {
+        if (!background.compareAndSet(0, 1)) return;   // the lookup came first and did it all
+        try {
+            runShared();
+        } catch (RuntimeException e) {
+            // recorded in failure; the foreground reports it
+        } finally {
+            background.set(2);
+            synchronized (this) { notifyAll(); }
+        }
+    }
+
+    /** Cancels the background part if it has not started; true when no background task will touch this workspace. */
+    boolean cancelBackground() {
+        return background.compareAndSet(0, 2) || background.get() == 2;
+    }
+
+    /**
+     * The foreground's part: runs the parts of the staging nobody has started, then waits for the
+     * others'. Returns when the batch is staged and no background task touches this workspace any
+     * more (one not started yet is cancelled).
+     *
+     * @throws RuntimeException what staging threw, in whichever thread
+     */
+    void stageShared() {
+        try {
+            runShared();
+        } finally {
+            if (!background.compareAndSet(0, 2)) awaitState(() -> background.get() == 2);
+        }
+    }
+
+    private void runShared() {
+        if (hashClaim.compareAndSet(0, 1)) {
+            try {
+                hashAll();
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                hashed = true;
+                synchronized (this) { notifyAll(); }
+            }
+        } else {
+            awaitState(() -> hashed);
+        }
+        if (failure == null) {
+            for (int l; (l = nextLayer.getAndIncrement()) < layers.length; ) {
+                try {
+                    stageLayer(l);
+                } catch (RuntimeException e) {
+                    if (failure == null) failure = e;
+                } finally {
+                    layersDone.incrementAndGet();
+                    synchronized (this) { notifyAll(); }
+                }
+            }
+            awaitState(() -> layersDone.get() >= layers.length);
+        }
+        RuntimeException f = failure;
+        if (f != null) throw f;
+    }
+
+    private void awaitState(java.util.function.BooleanSupplier done) {
+        if (done.getAsBoolean()) return;
+        synchronized (this) {
+            boolean interrupted = false;
+            while (!done.getAsBoolean()) {
+                try {
+                    wait(5);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private void hashAll() {
+        TokenBatch b = batch;
         int bs = b.batchSize(), len = b.seqLen(), heads = layout.headsPerLayer(), numLayers = layers.length;
         int perSeqLayer = len * heads;
         int n = bs * perSeqLayer;
@@ -101,31 +212,32 @@ final class LookupWorkspace {
                 System.arraycopy(seqKeys, l * perSeqLayer, layers[l].keys, seq * perSeqLayer, perSeqLayer);
             }
         }
-        phaseNanos[0] += System.nanoTime() - t0;
-        assembled = hostAssembly && p.hot.hostRows() != null;
-        if (assembled) {
-            long t1 = System.nanoTime();
-            for (int l = 0; l < numLayers; l++) resolve(layers[l], p);
-            long t2 = System.nanoTime();
-            phaseNanos[2] += t2 - t1;
-            assemble(p);
-            phaseNanos[4] += System.nanoTime() - t2;
-        } else {
-            for (int l = 0; l < numLayers; l++) classify(layers[l], p);
-            long t1 = System.nanoTime();
-            copyHostRows(p);
-            phaseNanos[4] += System.nanoTime() - t1;
-        }
+        metrics.hashNanos.add(System.nanoTime() - t0);
         metrics.positions.add((long) n * numLayers);
+    }
+
+    private void stageLayer(int l) {
+        LayerStage s = layers[l];
+        if (assembled) {
+            long t0 = System.nanoTime();
+            resolve(l, s, placement);
+            metrics.resolveNanos.add(System.nanoTime() - t0);
+            assemble(s, placement);
+        } else {
+            classify(s, placement);
+            copyHostRows(s, placement);
+        }
     }
 
     /** Copies the staged batch's rows again from placement {@code p} (the one it was staged on), after rows were written. */
     void refresh(Placement p) {
-        if (assembled) assemble(p); else copyHostRows(p);
+        for (LayerStage s : layers) {
+            if (assembled) assemble(s, p); else copyHostRows(s, p);
+        }
     }
 
     /** Host assembly, step 1: the tier and slot of every row lookup of one layer (no deduplication). */
-    private void resolve(LayerStage s, Placement p) {
+    private void resolve(int layer, LayerStage s, Placement p) {
         int n = s.n;
         if (s.hotPos.length < n) {
             s.hotPos = new int[n]; s.hotAt = new int[n];
@@ -133,76 +245,46 @@ final class LookupWorkspace {
             s.coldPos = new int[n]; s.coldAt = new long[n];
         }
         s.out = ensure(s.out, (long) n * layout.deviceRowBytes());
-        long[] keys = s.keys;
-        int[] hotPos = s.hotPos, hotAt = s.hotAt, warmPos = s.warmPos, warmAt = s.warmAt, coldPos = s.coldPos;
-        long[] coldAt = s.coldAt;
-        RowIndex index = p.index;
-        int hot = 0, warm = 0, coldCount = 0;
-        for (int i = 0; i < n; i++) {
-            long key = keys[i];
-            int code = index.get(key);
-            if (code >= 0) {
-                hotPos[hot] = i;
-                hotAt[hot++] = code;
-            } else if (code != RowIndex.MISSING) {
-                warmPos[warm] = i;
-                warmAt[warm++] = Placement.warmSlot(code);
-            } else {
-                layout.checkKey(key);
-                coldPos[coldCount] = i;
-                coldAt[coldCount++] = cold.globalRow(key);
-            }
-        }
-        s.hot = hot;
-        s.warm = warm;
-        s.coldCount = coldCount;
+        p.index.resolve(layer, s.keys, n, s.hotPos, s.hotAt, s.warmPos, s.warmAt, s.coldPos, s.coldAt, s.counts);
+        s.hot = s.counts[0];
+        s.warm = s.counts[1];
+        s.coldCount = s.counts[2];
         s.unique = n;
-        metrics.tier(Tier.HOT).positions.add(hot);
-        metrics.tier(Tier.WARM).positions.add(warm);
-        metrics.tier(Tier.COLD).positions.add(coldCount);
+        metrics.tier(Tier.HOT).positions.add(s.hot);
+        metrics.tier(Tier.WARM).positions.add(s.warm);
+        metrics.tier(Tier.COLD).positions.add(s.coldCount);
     }
 
     /** Host assembly, step 2: copies every row lookup's row, in the device type, to its place in the layer's output buffer. */
-    private void assemble(Placement p) {
+    private void assemble(LayerStage s, Placement p) {
         int drb = layout.deviceRowBytes(), rb = layout.rowBytes();
         ByteBuffer hotRows = p.hot.hostRows();
-        long hotNanos = 0, warmNanos = 0, coldNanos = 0;
-        long hotRowsMoved = 0, warmRows = 0, coldRows = 0, probed = 0;
-        for (LayerStage s : layers) {
-            ByteBuffer out = s.out;
-            int[] hotPos = s.hotPos, hotAt = s.hotAt, warmPos = s.warmPos, warmAt = s.warmAt, coldPos = s.coldPos;
-            long[] coldAt = s.coldAt;
-            long t0 = System.nanoTime();
-            for (int k = 0; k < s.hot; k++) out.put(hotPos[k] * drb, hotRows, hotAt[k] * drb, drb);
-            long t1 = System.nanoTime();
-            for (int k = 0; k < s.warm; k++) p.warm.copyDeviceRow(warmAt[k], out, warmPos[k] * drb);
-            long t2 = System.nanoTime();
-            for (int k = 0; k < s.coldCount; k++) cold.copyDeviceRow(coldAt[k], out, coldPos[k] * drb);
-            long t3 = System.nanoTime();
-            hotNanos += t1 - t0;
-            warmNanos += t2 - t1;
-            coldNanos += t3 - t2;
-            hotRowsMoved += s.hot;
-            warmRows += s.warm;
-            coldRows += s.coldCount;
-            probed += s.n;
-        }
-        metrics.tier(Tier.HOT).record(probed, hotRowsMoved, hotRowsMoved * drb, hotNanos);
-        metrics.tier(Tier.WARM).record(probed - hotRowsMoved, warmRows, warmRows * rb, warmNanos);
-        metrics.tier(Tier.COLD).record(coldRows, coldRows, coldRows * rb, coldNanos);
+        ByteBuffer out = s.out;
+        int[] hotPos = s.hotPos, hotAt = s.hotAt, warmPos = s.warmPos, warmAt = s.warmAt, coldPos = s.coldPos;
+        long[] coldAt = s.coldAt;
+        long t0 = System.nanoTime();
+        for (int k = 0; k < s.hot; k++) out.put(hotPos[k] * drb, hotRows, hotAt[k] * drb, drb);
+        long t1 = System.nanoTime();
+        for (int k = 0; k < s.warm; k++) p.warm.copyDeviceRow(warmAt[k], out, warmPos[k] * drb);
+        long t2 = System.nanoTime();
+        for (int k = 0; k < s.coldCount; k++) cold.copyDeviceRow(coldAt[k], out, coldPos[k] * drb);
+        long t3 = System.nanoTime();
+        metrics.tier(Tier.HOT).record(s.n, s.hot, (long) s.hot * drb, t1 - t0);
+        metrics.tier(Tier.WARM).record(s.n - s.hot, s.warm, (long) s.warm * rb, t2 - t1);
+        metrics.tier(Tier.COLD).record(s.coldCount, s.coldCount, (long) s.coldCount * rb, t3 - t2);
     }
 
     private void classify(LayerStage s, Placement p) {
         int n = s.n;
-        deduper.reset(n);
+        s.deduper.reset(n);
         long[] keys = s.keys;
         int[] inv = s.inverse;
         long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) inv[i] = deduper.idOf(keys[i]);
+        for (int i = 0; i < n; i++) inv[i] = s.deduper.idOf(keys[i]);
         long t1 = System.nanoTime();
-        phaseNanos[1] += t1 - t0;
-        int u = deduper.uniqueCount();
-        long[] uk = deduper.uniqueKeys();
+        metrics.dedupeNanos.add(t1 - t0);
+        int u = s.deduper.uniqueCount();
+        long[] uk = s.deduper.uniqueKeys();
         if (s.remap.length < u) {
             int cap = Math.max(u, s.remap.length * 3 / 2);
             s.remap = new int[cap];
@@ -235,7 +317,7 @@ final class LookupWorkspace {
             }
         }
         long t2 = System.nanoTime();
-        phaseNanos[2] += t2 - t1;
+        metrics.resolveNanos.add(t2 - t1);
         // distinct rows are laid out hot first, then warm, then cold: the order of the concat in execute()
         int warmBase = hot, coldBase = hot + warm;
         for (int k = 0; k < u; k++) {
@@ -254,7 +336,7 @@ final class LookupWorkspace {
         metrics.tier(Tier.HOT).positions.add(hotPositions);
         metrics.tier(Tier.WARM).positions.add(hostPositions - hotPositions);
         metrics.tier(Tier.COLD).positions.add(n - hostPositions);
-        phaseNanos[3] += System.nanoTime() - t2;
+        metrics.scatterIndexNanos.add(System.nanoTime() - t2);
         s.unique = u;
         s.hot = hot;
         s.warm = warm;
@@ -262,28 +344,18 @@ final class LookupWorkspace {
         metrics.distinctRows.add(u);
     }
 
-    /** Copies the warm and cold rows of every layer into the staging buffers (again, after writes). */
-    void copyHostRows(Placement p) {
-        int drb = layout.deviceRowBytes();
-        long warmNanos = 0, coldNanos = 0;
-        long warmRows = 0, coldRows = 0, probedWarm = 0;
-        for (LayerStage s : layers) {
-            ByteBuffer host = s.hostRows;
-            long t0 = System.nanoTime();
-            for (int k = 0; k < s.warm; k++) p.warm.copyDeviceRow(s.warmSlots[k], host, k * drb);
-            long t1 = System.nanoTime();
-            int base = s.warm;
-            for (int k = 0; k < s.coldCount; k++) cold.copyDeviceRow(s.coldRows[k], host, (base + k) * drb);
-            long t2 = System.nanoTime();
-            warmNanos += t1 - t0;
-            coldNanos += t2 - t1;
-            warmRows += s.warm;
-            coldRows += s.coldCount;
-            probedWarm += s.unique - s.hot;
-        }
-        int rb = layout.rowBytes();
-        metrics.tier(Tier.WARM).record(probedWarm, warmRows, warmRows * rb, warmNanos);
-        metrics.tier(Tier.COLD).record(coldRows, coldRows, coldRows * rb, coldNanos);
+    /** Device gather: copies one layer's warm and cold rows into its staging buffer (again, after writes). */
+    private void copyHostRows(LayerStage s, Placement p) {
+        int drb = layout.deviceRowBytes(), rb = layout.rowBytes();
+        ByteBuffer host = s.hostRows;
+        long t0 = System.nanoTime();
+        for (int k = 0; k < s.warm; k++) p.warm.copyDeviceRow(s.warmSlots[k], host, k * drb);
+        long t1 = System.nanoTime();
+        int base = s.warm;
+        for (int k = 0; k < s.coldCount; k++) cold.copyDeviceRow(s.coldRows[k], host, (base + k) * drb);
+        long t2 = System.nanoTime();
+        metrics.tier(Tier.WARM).record(s.unique - s.hot, s.warm, (long) s.warm * rb, t1 - t0);
+        metrics.tier(Tier.COLD).record(s.coldCount, s.coldCount, (long) s.coldCount * rb, t2 - t1);
     }
 
     /**
@@ -293,7 +365,15 @@ final class LookupWorkspace {
      * rows, joins them with the staged host rows and scatters into place.
      */
     NDList execute(NDManager target, Device device) {
-        if (assembled) return executeAssembled(target, device);
+        long t0 = System.nanoTime();
+        try {
+            return assembled ? executeAssembled(target, device) : executeGather(target, device);
+        } finally {
+            metrics.engineNanos.add(System.nanoTime() - t0);
+        }
+    }
+
+    private NDList executeGather(NDManager target, Device device) {
         int bs = batch.batchSize(), len = batch.seqLen();
         int dim = layout.dim();
         int drb = layout.deviceRowBytes();

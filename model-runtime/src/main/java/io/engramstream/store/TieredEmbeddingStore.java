@@ -88,8 +88,11 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     /** A batch whose host half is being, or has been, staged in the background. */
     private static final class Staged {
         final TokenBatch batch;
+        final LookupWorkspace workspace;
         final CompletableFuture<LookupWorkspace> work;
-        Staged(TokenBatch batch, CompletableFuture<LookupWorkspace> work) { this.batch = batch; this.work = work; }
+        Staged(TokenBatch batch, LookupWorkspace workspace, CompletableFuture<LookupWorkspace> work) {
+            this.batch = batch; this.workspace = workspace; this.work = work;
+        }
     }
 
     /** How a store is put together; see {@link TieredEmbeddingStore#builder}. */
@@ -236,46 +239,53 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     public NDList lookup(NDManager manager, TokenBatch batch) {
         ensureOpen();
         long t0 = System.nanoTime();
-        LookupWorkspace w = takeStaged(batch);
-        if (w != null) {
-            metrics.prefetchHits.increment();
-            if (w.writeVersion != writeVersion.get()) {
-                // rows were written after staging: re-copy the host rows (hot rows are read now anyway)
-                Placement cur = acquirePlacement();
-                if (cur == w.placement) {
-                    cur.release();
-                    long v = writeVersion.get();
-                    w.refresh(w.placement);
-                    w.writeVersion = v;
-                    metrics.prefetchRefreshed.increment();
-                } else {
-                    w.placement.release();
-                    w.stage(batch, cur, writeVersion.get());
-                    metrics.prefetchRefreshed.increment();
-                }
-            }
-        } else {
-            metrics.prefetchMisses.increment();
-            w = workspace();
-            Placement p = acquirePlacement();
+        LookupWorkspace w = null;
+        Staged st = takeStaged(batch);
+        if (st != null) {
+            w = st.workspace;
             try {
-                w.stage(batch, p, writeVersion.get());
+                w.stageShared();   // takes the layers the background has not started, waits for the rest
             } catch (RuntimeException e) {
-                p.release();
-                w.clear();
-                workspaces.add(w);
-                throw e;
+                recycle(w);        // staging failed: stage again in the foreground
+                w = null;
             }
         }
         try {
+            if (w != null) {
+                metrics.prefetchHits.increment();
+                if (w.writeVersion != writeVersion.get()) {
+                    // rows were written after staging began: copy the rows again
+                    metrics.prefetchRefreshed.increment();
+                    Placement cur = acquirePlacement();
+                    if (cur == w.placement) {
+                        cur.release();
+                        long v = writeVersion.get();
+                        w.refresh(w.placement);
+                        w.writeVersion = v;
+                    } else {
+                        w.placement.release();
+                        w.placement = null;
+                        w.stage(batch, cur, writeVersion.get());   // on the placement now current
+                    }
+                }
+            } else {
+                metrics.prefetchMisses.increment();
+                w = workspace();
+                w.stage(batch, acquirePlacement(), writeVersion.get());
+            }
             return w.execute(manager, device);
         } finally {
-            w.placement.release();
-            w.clear();
-            workspaces.add(w);
+            if (w != null) recycle(w);
             metrics.batches.increment();
             metrics.lookupNanos.add(System.nanoTime() - t0);
         }
+    }
+
+    /** Releases the workspace's placement and returns it to the pool; no other thread may touch it. */
+    private void recycle(LookupWorkspace w) {
+        if (w.placement != null) w.placement.release();
+        w.clear();
+        workspaces.add(w);
     }
 
     /**
@@ -310,64 +320,40 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     public CompletableFuture<Void> prefetch(TokenBatch batch) {
         ensureOpen();
         LookupWorkspace w = workspace();
-        Placement p = acquirePlacement();
+        w.prepare(batch, acquirePlacement(), writeVersion.get(), true);
         CompletableFuture<LookupWorkspace> f;
         try {
-            f = CompletableFuture.supplyAsync(() -> {
-                try {
-                    w.stage(batch, p, writeVersion.get());
-                    return w;
-                } catch (RuntimeException e) {
-                    p.release();
-                    w.clear();
-                    workspaces.add(w);
-                    throw e;
-                }
-            }, prefetcher);
+            f = CompletableFuture.supplyAsync(() -> { w.runBackground(); return w; }, prefetcher);
         } catch (RuntimeException e) {
-            p.release();
-            workspaces.add(w);
+            recycle(w);
             throw e;
         }
         Staged dropped = null;
         synchronized (staged) {
-            staged.addLast(new Staged(batch, f));
+            staged.addLast(new Staged(batch, w, f));
             if (staged.size() > MAX_STAGED) dropped = staged.pollFirst();
         }
         if (dropped != null) discard(dropped);
         return f.thenRun(() -> { });
     }
 
-    private LookupWorkspace takeStaged(TokenBatch batch) {
-        Staged hit = null;
+    private Staged takeStaged(TokenBatch batch) {
         synchronized (staged) {
             for (Iterator<Staged> it = staged.iterator(); it.hasNext(); ) {
                 Staged s = it.next();
-                if (s.batch == batch) { hit = s; it.remove(); break; }
+                if (s.batch == batch) { it.remove(); return s; }
             }
-            if (hit == null) {
-                for (Iterator<Staged> it = staged.iterator(); it.hasNext(); ) {
-                    Staged s = it.next();
-                    if (s.batch.sameTokens(batch)) { hit = s; it.remove(); break; }
-                }
+            for (Iterator<Staged> it = staged.iterator(); it.hasNext(); ) {
+                Staged s = it.next();
+                if (s.batch.sameTokens(batch)) { it.remove(); return s; }
             }
         }
-        if (hit == null) return null;
-        try {
-            return hit.work.join();
-        } catch (CompletionException e) {
-            return null;   // staging failed (already cleaned up); stage again in the foreground
-        }
+        return null;
     }
 
     private void discard(Staged s) {
-        s.work.whenComplete((w, err) -> {
-            if (w != null) {
-                w.placement.release();
-                w.clear();
-                workspaces.add(w);
-            }
-        });
+        if (s.workspace.cancelBackground()) recycle(s.workspace);
+        else s.work.whenComplete((w, err) -> recycle(s.workspace));
     }
 
     private LookupWorkspace workspace() {
@@ -421,6 +407,9 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     public record HeldMemory(long hotBytes, long warmBytes, long indexBytes) {
         public long total() { return hotBytes + warmBytes + indexBytes; }
     }
+
+    /** The current placement (tests: reference counting). */
+    Placement currentPlacement() { return current.get(); }
 
     /** The tier a row is in under the current placement. */
     public Tier tierOf(long rowKey) {

@@ -85,6 +85,48 @@ class StorePlacementTest {
         }
     }
 
+    @ParameterizedTest(name = "host assembly {0}")
+    @ValueSource(booleans = {true, false})
+    void prefetchedBatchesLookedUpInAnyOrderOrDroppedStayExactAndReleaseTheirPlacement(boolean hostAssembly) throws Exception {
+        TestTables t = new TestTables(dir, RowFormat.FP16, 15);
+        Random r = new Random(16);
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).initialPlan(TestTables.randomPlan(t.layout, r, "1", 0.3, 0.3)).build();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Placement first = store.currentPlacement();
+            TokenBatch[] b = new TokenBatch[6];
+            for (int i = 0; i < b.length; i++) b[i] = TestTables.randomBatch(r, 1 + r.nextInt(3), 5 + r.nextInt(40));
+            // four staged at once: the lookup of the last one usually finds its background task still queued (and does it itself)
+            for (int i = 0; i < 4; i++) store.prefetch(b[i]);
+            for (int i : new int[] {3, 0, 2, 1}) {
+                try (NDManager sub = m.newSubManager()) {
+                    assertLookup(t, b[i], store.lookup(sub, b[i]), "prefetched batch " + i);
+                }
+            }
+            assertEquals(4, store.metrics().prefetchHits());
+            // six staged: the two oldest are dropped, their lookups stage again in the foreground
+            for (TokenBatch x : b) store.prefetch(x);
+            for (int i = b.length - 1; i >= 0; i--) {
+                try (NDManager sub = m.newSubManager()) {
+                    assertLookup(t, b[i], store.lookup(sub, b[i]), "batch " + i + " of six");
+                }
+            }
+            assertEquals(8, store.metrics().prefetchHits());
+            assertEquals(2, store.metrics().prefetchMisses());
+            // a batch staged on placement 1 and never looked up, then a swap: placement 1 is freed once nothing stages on it
+            store.prefetch(b[0]).join();
+            store.apply(TestTables.randomPlan(t.layout, r, "2", 0.3, 0.3));
+            for (int i = 1; i < 6; i++) store.prefetch(b[i]);   // pushes the batch staged on 1 out
+            for (int i = 1; i < 6; i++) {
+                try (NDManager sub = m.newSubManager()) {
+                    assertLookup(t, b[i], store.lookup(sub, b[i]), "after the swap, batch " + i);
+                }
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!first.isClosed() && System.nanoTime() < deadline) Thread.sleep(5);
+            assertTrue(first.isClosed(), "the swapped-out placement was released by every staged batch");
+        }
+    }
+
     @Test
     void deltasMoveRowsBetweenTiers() throws Exception {
         TestTables t = new TestTables(dir, RowFormat.FP16, 5);
