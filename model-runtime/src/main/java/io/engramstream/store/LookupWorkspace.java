@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (hot path).
  */
 final class LookupWorkspace {
+    /** Host assembly stages a layer in this many position ranges, so two threads can share a batch evenly. */
+    static final int PARTS_PER_LAYER = 4;
+
     private final StoreLayout layout;
     private final ColdTable cold;
     private final TokenHasher hasher;
@@ -55,8 +58,9 @@ final class LookupWorkspace {
     // sharing one staging between a background and a foreground thread (guarded by this for waits)
     private final AtomicInteger hashClaim = new AtomicInteger();
     private volatile boolean hashed;
-    private final AtomicInteger nextLayer = new AtomicInteger();
-    private final AtomicInteger layersDone = new AtomicInteger();
+    private final AtomicInteger nextPart = new AtomicInteger();
+    private final AtomicInteger partsDone = new AtomicInteger();
+    private int parts;
     private volatile RuntimeException failure;
     /** Background part: 0 not started (the foreground may cancel it), 1 running, 2 finished or cancelled. */
     private final AtomicInteger background = new AtomicInteger(2);
@@ -64,7 +68,8 @@ final class LookupWorkspace {
     /** One layer's staged lookup. */
     private static final class LayerStage {
         long[] keys = new long[0];
-        final int[] counts = new int[3];
+        /** Host assembly: per part, the hot, warm and cold list lengths (each part's lists start at its first position). */
+        final int[] counts = new int[3 * PARTS_PER_LAYER];
         // device gather
         final RowDeduper deduper = new RowDeduper();
         int[] inverse = new int[0];
@@ -104,8 +109,9 @@ final class LookupWorkspace {
         this.assembled = hostAssembly && p.hot.hostRows() != null;
         hashClaim.set(0);
         hashed = false;
-        nextLayer.set(0);
-        layersDone.set(0);
+        nextPart.set(0);
+        partsDone.set(0);
+        parts = layers.length * (assembled ? PARTS_PER_LAYER : 1);
         failure = null;
         background.set(inBackground ? 0 : 2);
     }
@@ -163,17 +169,17 @@ final class LookupWorkspace {
             awaitState(() -> hashed);
         }
         if (failure == null) {
-            for (int l; (l = nextLayer.getAndIncrement()) < layers.length; ) {
+            for (int part; (part = nextPart.getAndIncrement()) < parts; ) {
                 try {
-                    stageLayer(l);
+                    stagePart(part);
                 } catch (RuntimeException e) {
                     if (failure == null) failure = e;
                 } finally {
-                    layersDone.incrementAndGet();
+                    partsDone.incrementAndGet();
                     synchronized (this) { notifyAll(); }
                 }
             }
-            awaitState(() -> layersDone.get() >= layers.length);
+            awaitState(() -> partsDone.get() >= parts);
         }
         RuntimeException f = failure;
         if (f != null) throw f;
@@ -214,64 +220,73 @@ final class LookupWorkspace {
         }
         metrics.hashNanos.add(System.nanoTime() - t0);
         metrics.positions.add((long) n * numLayers);
+        if (assembled) {
+            for (LayerStage s : layers) {
+                if (s.hotPos.length < n) {
+                    s.hotPos = new int[n]; s.hotAt = new int[n];
+                    s.warmPos = new int[n]; s.warmAt = new int[n];
+                    s.coldPos = new int[n]; s.coldAt = new long[n];
+                }
+                s.out = ensure(s.out, (long) n * layout.deviceRowBytes());
+            }
+        }
     }
 
-    private void stageLayer(int l) {
-        LayerStage s = layers[l];
+    private void stagePart(int part) {
         if (assembled) {
+            int l = part / PARTS_PER_LAYER, q = part % PARTS_PER_LAYER;
+            LayerStage s = layers[l];
             long t0 = System.nanoTime();
-            resolve(l, s, placement);
+            resolve(l, s, q, placement);
             metrics.resolveNanos.add(System.nanoTime() - t0);
-            assemble(s, placement);
+            assemble(s, q, placement);
         } else {
+            LayerStage s = layers[part];
             classify(s, placement);
             copyHostRows(s, placement);
         }
     }
 
+    private static int partStart(int n, int q) { return (int) ((long) n * q / PARTS_PER_LAYER); }
+
     /** Copies the staged batch's rows again from placement {@code p} (the one it was staged on), after rows were written. */
     void refresh(Placement p) {
         for (LayerStage s : layers) {
-            if (assembled) assemble(s, p); else copyHostRows(s, p);
+            if (assembled) {
+                for (int q = 0; q < PARTS_PER_LAYER; q++) assemble(s, q, p);
+            } else {
+                copyHostRows(s, p);
+            }
         }
     }
 
-    /** Host assembly, step 1: the tier and slot of every row lookup of one layer (no deduplication). */
-    private void resolve(int layer, LayerStage s, Placement p) {
-        int n = s.n;
-        if (s.hotPos.length < n) {
-            s.hotPos = new int[n]; s.hotAt = new int[n];
-            s.warmPos = new int[n]; s.warmAt = new int[n];
-            s.coldPos = new int[n]; s.coldAt = new long[n];
-        }
-        s.out = ensure(s.out, (long) n * layout.deviceRowBytes());
-        p.index.resolve(layer, s.keys, n, s.hotPos, s.hotAt, s.warmPos, s.warmAt, s.coldPos, s.coldAt, s.counts);
-        s.hot = s.counts[0];
-        s.warm = s.counts[1];
-        s.coldCount = s.counts[2];
-        s.unique = n;
-        metrics.tier(Tier.HOT).positions.add(s.hot);
-        metrics.tier(Tier.WARM).positions.add(s.warm);
-        metrics.tier(Tier.COLD).positions.add(s.coldCount);
+    /** Host assembly, step 1: the tier and slot of every row lookup of part {@code q} of one layer (no deduplication). */
+    private void resolve(int layer, LayerStage s, int q, Placement p) {
+        int from = partStart(s.n, q), to = partStart(s.n, q + 1);
+        p.index.resolve(layer, s.keys, from, to, s.hotPos, s.hotAt, s.warmPos, s.warmAt, s.coldPos, s.coldAt, s.counts, 3 * q);
+        metrics.tier(Tier.HOT).positions.add(s.counts[3 * q]);
+        metrics.tier(Tier.WARM).positions.add(s.counts[3 * q + 1]);
+        metrics.tier(Tier.COLD).positions.add(s.counts[3 * q + 2]);
     }
 
-    /** Host assembly, step 2: copies every row lookup's row, in the device type, to its place in the layer's output buffer. */
-    private void assemble(LayerStage s, Placement p) {
+    /** Host assembly, step 2: copies every row lookup's row of part {@code q}, in the device type, to its place in the layer's output buffer. */
+    private void assemble(LayerStage s, int q, Placement p) {
         int drb = layout.deviceRowBytes(), rb = layout.rowBytes();
+        int from = partStart(s.n, q), n = partStart(s.n, q + 1) - from;
+        int hot = s.counts[3 * q], warm = s.counts[3 * q + 1], coldCount = s.counts[3 * q + 2];
         ByteBuffer hotRows = p.hot.hostRows();
         ByteBuffer out = s.out;
-        int[] hotPos = s.hotPos, hotAt = s.hotAt, warmPos = s.warmPos, warmAt = s.warmAt, coldPos = s.coldPos;
-        long[] coldAt = s.coldAt;
+        int[] hotPos = s.hotPos, hotAt = s.hotAt;
         long t0 = System.nanoTime();
-        for (int k = 0; k < s.hot; k++) out.put(hotPos[k] * drb, hotRows, hotAt[k] * drb, drb);
+        for (int k = from, end = from + hot; k < end; k++) out.put(hotPos[k] * drb, hotRows, hotAt[k] * drb, drb);
         long t1 = System.nanoTime();
-        for (int k = 0; k < s.warm; k++) p.warm.copyDeviceRow(warmAt[k], out, warmPos[k] * drb);
+        p.warm.copyDeviceRows(s.warmAt, s.warmPos, from, warm, out, drb);
         long t2 = System.nanoTime();
-        for (int k = 0; k < s.coldCount; k++) cold.copyDeviceRow(coldAt[k], out, coldPos[k] * drb);
+        cold.copyDeviceRows(s.coldAt, s.coldPos, from, coldCount, out, drb);
         long t3 = System.nanoTime();
-        metrics.tier(Tier.HOT).record(s.n, s.hot, (long) s.hot * drb, t1 - t0);
-        metrics.tier(Tier.WARM).record(s.n - s.hot, s.warm, (long) s.warm * rb, t2 - t1);
-        metrics.tier(Tier.COLD).record(s.coldCount, s.coldCount, (long) s.coldCount * rb, t3 - t2);
+        metrics.tier(Tier.HOT).record(n, hot, (long) hot * drb, t1 - t0);
+        metrics.tier(Tier.WARM).record(n - hot, warm, (long) warm * rb, t2 - t1);
+        metrics.tier(Tier.COLD).record(coldCount, coldCount, (long) coldCount * rb, t3 - t2);
     }
 
     private void classify(LayerStage s, Placement p) {

@@ -100,32 +100,34 @@ final class RowIndex {
     }
 
     /**
-     * Where the rows of {@code keys[0..n)} (all of layer {@code layer}) are: appends, per tier, the
-     * position {@code i} and the slot (hot, warm) or global row (cold) to that tier's lists, and
-     * writes the three list lengths to {@code counts}. Hot path: no allocation and no branch on
-     * loaded data (every list is written at every step and only the matching length advances; an
-     * entry at index {@code h} is written at step {@code i >= h}, so lists of {@code n} suffice),
-     * so the record misses of successive keys overlap.
+     * Where the rows of {@code keys[from..to)} (all of layer {@code layer}) are: appends, per tier,
+     * the position {@code i} and the slot (hot, warm) or global row (cold) to that tier's lists,
+     * which start at index {@code from}, and writes the three list lengths to
+     * {@code counts[countsAt..countsAt+3)}. Hot path: no allocation and no branch on loaded data
+     * (every list is written at every step and only the matching length advances; an entry at
+     * index {@code from + h} is written at step {@code i >= from + h}, so lists as long as the keys
+     * suffice and disjoint key ranges use disjoint list ranges), so the record misses of successive
+     * keys overlap.
      *
      * @throws IllegalArgumentException if a key is not a row of {@code layer}
      */
-    void resolve(int layer, long[] keys, int n, int[] hotPos, int[] hotSlot, int[] warmPos, int[] warmSlot,
-                 int[] coldPos, long[] coldRow, int[] counts) {
+    void resolve(int layer, long[] keys, int from, int to, int[] hotPos, int[] hotSlot, int[] warmPos, int[] warmSlot,
+                 int[] coldPos, long[] coldRow, int[] counts, int countsAt) {
         long base = layerBase[layer], rows = rowsPerLayer[layer];
         long outside = 0;
-        int h = 0, w = 0, c = 0;
+        int h = from, w = from, c = from;
         if (chunks == null) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 long key = keys[i];
                 long row = RowKey.row(key);
                 outside |= (rows - 1 - row) | (layer ^ RowKey.layerIndex(key)) | -(layer ^ RowKey.layerIndex(key));
                 coldPos[i] = i;
                 coldRow[i] = base + row;
             }
-            c = n;
+            c = to;
         } else {
             ByteBuffer[] cs = chunks;
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 long key = keys[i];
                 long row = RowKey.row(key);
                 int li = RowKey.layerIndex(key);
@@ -152,15 +154,15 @@ final class RowIndex {
             }
         }
         if (outside < 0) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 if (RowKey.layerIndex(keys[i]) != layer || RowKey.row(keys[i]) >= rows) {
                     throw new IllegalArgumentException("row " + RowKey.toString(keys[i]) + " is outside layer " + layer + " (" + rows + " rows)");
                 }
             }
         }
-        counts[0] = h;
-        counts[1] = w;
-        counts[2] = c;
+        counts[countsAt] = h - from;
+        counts[countsAt + 1] = w - from;
+        counts[countsAt + 2] = c - from;
     }
 
     long bytes() { return bytes; }

@@ -23,7 +23,7 @@ class RowIndexTest {
                 for (int i = 0; i < n; i++) keys[i] = RowKey.of(layer, r.nextInt((int) LAYOUT.rowsPerLayer(layer)));
                 int[] hp = new int[n], hs = new int[n], wp = new int[n], ws = new int[n], cp = new int[n], counts = new int[3];
                 long[] cr = new long[n];
-                index.resolve(layer, keys, n, hp, hs, wp, ws, cp, cr, counts);
+                index.resolve(layer, keys, 0, n, hp, hs, wp, ws, cp, cr, counts, 0);
                 assertEquals(n, counts[0] + counts[1] + counts[2]);
                 int h = 0, w = 0, c = 0;
                 for (int i = 0; i < n; i++) {
@@ -59,7 +59,7 @@ class RowIndexTest {
                 long[] keys = {RowKey.of(0, 1), bad, RowKey.of(0, 2)};
                 int[] a = new int[3], b = new int[3], c = new int[3], d = new int[3], e = new int[3], counts = new int[3];
                 long[] f = new long[3];
-                IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> ix.resolve(0, keys, 3, a, b, c, d, e, f, counts));
+                IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> ix.resolve(0, keys, 0, 3, a, b, c, d, e, f, counts, 0));
                 assertTrue(x.getMessage().contains(RowKey.toString(bad)), x.getMessage());
             }
         }

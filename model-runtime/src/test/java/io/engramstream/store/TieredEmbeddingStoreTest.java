@@ -91,4 +91,25 @@ class TieredEmbeddingStoreTest {
             assertTrue(store.metrics().tier(Tier.COLD).hits() > 0);
         }
     }
+
+    @ParameterizedTest(name = "host assembly {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void lookupsAreExactWhenTheColdTableIsMappedInManyPieces(boolean hostAssembly) throws Exception {
+        // room for 100 rows per mapping: 64 (a power of two), so a batch reads from dozens of mappings
+        TestTables t = new TestTables(dir, TestTables.tinySpec(RowFormat.FP16), 17, 100L * 8 * 2);   // 8 dims x 2 bytes
+        Random r = new Random(18);
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).initialPlan(TestTables.randomPlan(t.layout, r, "1", 0.1, 0.2)).build();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            assertTrue(t.cold.chunkCount() > 20, "mappings: " + t.cold.chunkCount());
+            TokenBatch next = TestTables.randomBatch(r, 3, 33);
+            for (int i = 0; i < 4; i++) {
+                TokenBatch batch = next;
+                next = TestTables.randomBatch(r, 3, 33);
+                store.prefetch(next);
+                try (NDManager sub = m.newSubManager()) {
+                    assertLookup(t, batch, store.lookup(sub, batch), "lookup " + i);
+                }
+            }
+        }
+    }
 }
