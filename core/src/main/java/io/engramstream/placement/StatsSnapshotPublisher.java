@@ -50,7 +50,10 @@ public final class StatsSnapshotPublisher {
     public interface Steps {
         Steps NONE = step -> {};
 
-        /** {@code step}: "prepared" (files written under temporary names), "committed" (renamed, LATEST written), "sent". */
+        /**
+         * {@code step}: "prepared" (files written under temporary names), "committed" (renamed, LATEST
+         * written), "sent" (the sink accepted the manifest; the outbox marker is not written yet).
+         */
         void reached(String step) throws IOException;
     }
 
@@ -87,7 +90,7 @@ public final class StatsSnapshotPublisher {
                     published = Optional.of(publish(StatsDirectory.root(statsOut).resolve(tag), SOURCE_PREFIX + tag, directory,
                             config, steps));
                 }
-                if (sink != null && ManifestOutbox.sendLatestIfBehind(directory, sink).isPresent()) steps.reached("sent");
+                if (sink != null) ManifestOutbox.sendLatestIfBehind(directory, observed(sink, steps));
                 return published;
             }
         }
@@ -106,6 +109,17 @@ public final class StatsSnapshotPublisher {
                 return ManifestOutbox.sendLatestIfBehind(new SnapshotDirectory(snapshotDir, keepVersions), sink);
             }
         }
+    }
+
+    private static ManifestSink observed(ManifestSink sink, Steps steps) {
+        if (steps == Steps.NONE) return sink;
+        return new ManifestSink() {
+            @Override public String destination() { return sink.destination(); }
+            @Override public void send(SnapshotManifest m) throws IOException {
+                sink.send(m);
+                steps.reached("sent");
+            }
+        };
     }
 
     /**
