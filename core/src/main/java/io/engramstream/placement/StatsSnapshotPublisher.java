@@ -41,6 +41,12 @@ public final class StatsSnapshotPublisher {
             PlacementOptions.MAX_PROMOTIONS, SnapshotOptions.KEEP, SnapshotOptions.COMPRESSION, SnapshotOptions.DELTAS);
 
     private static final String SOURCE_PREFIX = "statistics ";
+    private static final String RUN_INFIX = " run ";
+
+    /** The snapshot source description of statistics {@code tag} of run {@code runId}: "statistics TAG[ run ID]". */
+    public static String source(String tag, long runId) {
+        return SOURCE_PREFIX + tag + (runId == 0 ? "" : RUN_INFIX + runId);
+    }
     /** FileChannel locks are per process; this serializes the threads of one process first. */
     private static final Object PROCESS_LOCK = new Object();
 
@@ -65,7 +71,7 @@ public final class StatsSnapshotPublisher {
      */
     public static Optional<SnapshotManifest> publishOnce(Path statsOut, String tag, Path snapshotDir, EngramConfig config)
             throws IOException {
-        return publishOnce(statsOut, tag, snapshotDir, config, null, Steps.NONE);
+        return publishOnce(statsOut, tag, 0, snapshotDir, config, null, Steps.NONE);
     }
 
     /**
@@ -77,6 +83,16 @@ public final class StatsSnapshotPublisher {
      */
     public static Optional<SnapshotManifest> publishOnce(Path statsOut, String tag, Path snapshotDir, EngramConfig config,
                                                          ManifestSink sink, Steps steps) throws IOException {
+        return publishOnce(statsOut, tag, 0, snapshotDir, config, sink, steps);
+    }
+
+    /**
+     * As above, for statistics of run {@code runId} (0: none): the statistics of a later run (a
+     * larger id, e.g. its start time) are newer than any of an earlier run's, whatever their tags, so
+     * a second bounded run into the same snapshot directory publishes its {@code final} statistics.
+     */
+    public static Optional<SnapshotManifest> publishOnce(Path statsOut, String tag, long runId, Path snapshotDir, EngramConfig config,
+                                                         ManifestSink sink, Steps steps) throws IOException {
         Files.createDirectories(snapshotDir);
         synchronized (PROCESS_LOCK) {
             try (FileChannel lockFile = FileChannel.open(snapshotDir.resolve(".publish.lock"),
@@ -86,8 +102,8 @@ public final class StatsSnapshotPublisher {
                 directory.recover(List.of());
                 Optional<SnapshotManifest> published = Optional.empty();
                 Optional<SnapshotManifest> latest = directory.latest();
-                if (latest.isEmpty() || isNewer(tag, latest.get().source().description())) {
-                    published = Optional.of(publish(StatsDirectory.root(statsOut).resolve(tag), SOURCE_PREFIX + tag, directory,
+                if (latest.isEmpty() || isNewer(tag, runId, latest.get().source().description())) {
+                    published = Optional.of(publish(StatsDirectory.root(statsOut).resolve(tag), source(tag, runId), directory,
                             config, steps));
                 }
                 if (sink != null) ManifestOutbox.sendLatestIfBehind(directory, observed(sink, steps));
@@ -124,12 +140,24 @@ public final class StatsSnapshotPublisher {
 
     /**
      * Whether statistics {@code tag} are newer than those a snapshot was made from ({@code source},
-     * "statistics TAG"): {@code final} is newest, checkpoint tags order by id. Two subtasks can
+     * "statistics TAG[ run ID]"): a later run is newer; within a run, {@code final} is newest and
+     * checkpoint tags order by id. Two subtasks can
      * complete two publications at once; the older one must not overwrite the newer placement.
      */
-    static boolean isNewer(String tag, String source) {
+    static boolean isNewer(String tag, long runId, String source) {
         if (source == null || !source.startsWith(SOURCE_PREFIX)) return true;
         String old = source.substring(SOURCE_PREFIX.length());
+        long oldRun = 0;
+        int r = old.indexOf(RUN_INFIX);
+        if (r >= 0) {
+            try {
+                oldRun = Long.parseLong(old.substring(r + RUN_INFIX.length()).trim());
+            } catch (NumberFormatException e) {
+                return true;
+            }
+            old = old.substring(0, r);
+        }
+        if (oldRun != runId) return runId > oldRun;
         if (old.equals(tag)) return false;
         if (tag.equals(StatsDirectory.FINAL_TAG)) return true;
         if (old.equals(StatsDirectory.FINAL_TAG)) return false;

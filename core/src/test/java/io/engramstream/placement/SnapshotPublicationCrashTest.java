@@ -172,4 +172,24 @@ class SnapshotPublicationCrashTest {
         }
         assertEquals(1, topic.sent.size());
     }
+
+    @Test
+    void aLaterRunsStatisticsSupersedeAnEarlierRunsWhateverTheirTags() throws Exception {
+        Path stats = tmp.resolve("out"), snaps = tmp.resolve("snapshots");
+        StatsPublications.write(stats, "final", 300, 2, 1000, 0, false, 5);
+        RecordingSink topic = new RecordingSink();
+        var steps = StatsSnapshotPublisher.Steps.NONE;
+        assertEquals(1, StatsSnapshotPublisher.publishOnce(stats, "final", 100, snaps, config(), topic, steps).orElseThrow().version());
+        assertTrue(StatsSnapshotPublisher.publishOnce(stats, "final", 100, snaps, config(), topic, steps).isEmpty(), "same run, same tag");
+        // A second bounded run into the same directory (its statistics are "final" too).
+        StatsPublications.write(stats, "final", 400, 2, 2000, 0, false, 6);
+        SnapshotManifest v2 = StatsSnapshotPublisher.publishOnce(stats, "final", 200, snaps, config(), topic, steps).orElseThrow();
+        assertEquals(2, v2.version());
+        assertEquals(StatsSnapshotPublisher.source("final", 200), v2.source().description());
+        // The earlier run's late checkpoint statistics do not replace it.
+        StatsPublications.write(stats, "cp-000000000042", 300, 2, 1500, 0, false, 7);
+        assertTrue(StatsSnapshotPublisher.publishOnce(stats, "cp-000000000042", 100, snaps, config(), topic, steps).isEmpty());
+        assertEquals(2, topic.sent.size());
+        assertSameManifest(v2, topic.last(), "second run");
+    }
 }

@@ -423,8 +423,8 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private void publishSnapshot(String tag, long checkpointId) {
         if (settings.snapshotDir == null || settings.outDir == null) return;
         try {
-            StatsSnapshotPublisher.publishOnce(Path.of(settings.outDir), tag, Path.of(settings.snapshotDir), settings.snapshotConfig(),
-                            sink(), this::crashHook)
+            StatsSnapshotPublisher.publishOnce(Path.of(settings.outDir), tag, settings.runId, Path.of(settings.snapshotDir),
+                            settings.snapshotConfig(), sink(), this::crashHook)
                     .ifPresent(m -> LOG.info("snapshot {} published from statistics {} ({} hot, {} warm rows)",
                             m.version(), tag, m.hotRows(), m.warmRows()));
         } catch (InjectedCrash crash) {

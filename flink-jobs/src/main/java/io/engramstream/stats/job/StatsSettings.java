@@ -51,6 +51,11 @@ public final class StatsSettings implements Serializable {
     public final java.util.ArrayList<String> crashAtSteps;
     /** Test hook: directory of the files that mark each injected publication crash as done. */
     public final String crashMarkerDir;
+    /**
+     * This run's id (the client's clock when the job was built): snapshots of a later run's
+     * statistics supersede an earlier run's in the same snapshot directory; restarts keep it.
+     */
+    public final long runId;
     public final int maxRecordTokens;
     public final int maxTextChars;
     /** Where statistics are published; null = nowhere (benchmarks). */
@@ -100,6 +105,7 @@ public final class StatsSettings implements Serializable {
         this.manifestTopic = b.manifestTopic;
         this.crashAtSteps = new java.util.ArrayList<>(b.crashAtSteps);
         this.crashMarkerDir = b.crashMarkerDir;
+        this.runId = b.runId != 0 ? b.runId : System.currentTimeMillis();
         this.maxRecordTokens = b.maxRecordTokens;
         this.maxTextChars = b.maxTextChars;
         this.outDir = b.outDir;
@@ -171,6 +177,7 @@ public final class StatsSettings implements Serializable {
         private String manifestTopic = io.engramstream.topics.TopicCatalog.SNAPSHOT_MANIFESTS;
         private java.util.List<String> crashAtSteps = java.util.List.of();
         private String crashMarkerDir;
+        private long runId;
         private int maxRecordTokens = 1 << 20;
         private int maxTextChars = 8 << 20;
         private String outDir;
@@ -246,6 +253,8 @@ public final class StatsSettings implements Serializable {
             this.manifestTopic = topic;
             return this;
         }
+        /** The run id (default: the clock at {@link #build}). */
+        public Builder runId(long id) { this.runId = id; return this; }
         /** Test hook: the publishing task dies once at each of these steps ("prepared", "committed", "sent"). */
         public Builder crashPublicationAt(String markerDir, String... steps) {
             this.crashMarkerDir = markerDir;

@@ -83,7 +83,7 @@ class InJobManifestTest {
 
         SnapshotDirectory dir = new SnapshotDirectory(snapshots, 100);
         SnapshotManifest latest = dir.latest().orElseThrow();
-        assertEquals("statistics final", latest.source().description());
+        assertEquals(io.engramstream.placement.StatsSnapshotPublisher.source("final", settings.runId), latest.source().description());
         dir.readLatestSnapshot().orElseThrow();   // size and sha256 verified
         try (Stream<Path> s = Files.list(snapshots)) {
             List<String> temps = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".tmp")).toList();
