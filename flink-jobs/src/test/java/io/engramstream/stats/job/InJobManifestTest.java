@@ -107,4 +107,41 @@ class InJobManifestTest {
         assertEquals(latest.sha256(), last.sha256());
         assertEquals(latest.version(), ManifestOutbox.lastSent(snapshots).orElseThrow().version(), "recorded as sent");
     }
+
+    @Test
+    void engramRunWithKafkaAnnouncesItsSnapshot() throws Exception {
+        EngramSpec spec = StatsJobTesting.tinySpec();
+        Path specFile = tmp.resolve("tiny-cl100k.json");
+        Files.writeString(specFile, spec.toJson());
+        String input = KafkaTestCluster.uniqueTopic("tokens"), dead = KafkaTestCluster.uniqueTopic("dead");
+        String manifests = KafkaTestCluster.uniqueTopic("manifests");
+        KAFKA.createTopic(input, 1);
+        KAFKA.createTopic(dead, 1);
+        KAFKA.createTopic(manifests, 1, Map.of("cleanup.policy", "compact"));
+        java.util.Random rnd = new java.util.Random(3);
+        try (var p = KAFKA.newProducer()) {
+            for (int d = 0; d < 40; d++) {
+                var r = io.engramstream.schemas.CorpusTokens.newBuilder().setDocumentId("d" + d).setSource("test")
+                        .setTokenizerId(StatsJobTesting.MAP_ID).setTokenIds(io.engramstream.schemas.TokenIds.pack(FileInputTest.randomIds(rnd, 80)))
+                        .setChunkIndex(0).setLastChunk(true).setEventTime(java.time.Instant.ofEpochMilli(1_700_000_000_000L + d)).build();
+                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(input, ("d" + d).getBytes(StandardCharsets.UTF_8),
+                        Codecs.CORPUS_TOKENS.encode(r)));
+            }
+            p.flush();
+        }
+        Path props = tmp.resolve("client.properties");
+        Files.writeString(props, "client.id=engram-run-test\n");   // a client setting that must reach the manifest producer too
+        Path out = tmp.resolve("run-out");
+        String printed = CommandsTest.capture(0, "run", "--kafka", KAFKA.bootstrapServers(), "--kafka-properties", props.toString(),
+                "--kafka-bounded", "true", "--kafka-topics", input, "--kafka-group", "run-test", "--dead-letter-topic", dead,
+                "--manifest-topic", manifests, "--spec", specFile.toString(), "--out", out.toString(), "--quiet", "--parallelism", "1",
+                "--checkpoint-interval", "300ms", "--shards", "8", "--placement.hot-bytes", Long.toString(20L * spec.bytesPerRow()));
+        SnapshotManifest latest = SnapshotDirectory.readLatest(out.resolve("snapshots")).orElseThrow();
+        assertTrue(printed.contains("manifest v" + latest.version() + " announced on " + manifests), printed);
+        List<ConsumerRecord<byte[], byte[]>> recs = readAll(manifests);
+        assertEquals(1, recs.size());
+        SnapshotManifest sent = SnapshotManifests.fromAvro(Codecs.SNAPSHOT_MANIFEST.decode(recs.get(0).value()));
+        assertEquals(latest.sha256(), sent.sha256());
+        assertEquals(20, sent.hotRows());
+    }
 }
