@@ -25,6 +25,8 @@ final class RowIndex {
     private static final int RECORD_SHIFT = 5;                 // 32 bytes per 64 rows
     private static final int CHUNK_RECORDS_SHIFT = 25;         // 2^25 records = 1 GiB per buffer
     private static final int CHUNK_MASK = (1 << CHUNK_RECORDS_SHIFT) - 1;
+    // packed resolve codes: tier in the top two bits (0 hot, 1 warm, 2 cold), slot or global row below
+    private static final long TIER_WARM = 1L << 62, TIER_COLD = 2L << 62, PAYLOAD = (1L << 62) - 1;
 
     private final long[] layerBase;
     private final long[] rowsPerLayer;
@@ -127,6 +129,9 @@ final class RowIndex {
             c = to;
         } else {
             ByteBuffer[] cs = chunks;
+            // pass 1: each key's tier and slot, packed into coldRow[i] (tier in the top two bits).
+            // Stores go to known addresses and nothing depends on the previous key's load, so the
+            // record misses of many keys are in flight at once.
             for (int i = from; i < to; i++) {
                 long key = keys[i];
                 long row = RowKey.row(key);
@@ -139,17 +144,28 @@ final class RowIndex {
                 long ranks = b.getLong(off + 16);
                 int s = (int) (g & 63);
                 long below = (1L << s) - 1;
-                int isHot = (int) (hotBits >>> s) & 1;
-                int isWarm = (int) (warmBits >>> s) & 1 & ~isHot;
-                int isCold = 1 - isHot - isWarm;
+                long isHot = (hotBits >>> s) & 1;
+                long isWarm = (warmBits >>> s) & 1 & ~isHot;
+                long isCold = 1 - isHot - isWarm;
+                long hotSlotOf = (int) ranks + Long.bitCount(hotBits & below);
+                long warmSlotOf = (ranks >>> 32) + Long.bitCount(warmBits & below);
+                coldRow[i] = isHot * hotSlotOf + isWarm * (TIER_WARM | warmSlotOf) + isCold * (TIER_COLD | g);
+            }
+            // pass 2: the packed codes (in cache now) into the three lists; list index <= i, so each
+            // code is read before its slot in coldRow is reused
+            for (int i = from; i < to; i++) {
+                long v = coldRow[i];
+                int tier = (int) (v >>> 62);
+                int isHot = (tier - 1) >>> 31, isWarm = (tier ^ 1) == 0 ? 1 : 0, isCold = tier >>> 1;
+                int slot = (int) v;
                 hotPos[h] = i;
-                hotSlot[h] = (int) ranks + Long.bitCount(hotBits & below);
+                hotSlot[h] = slot;
                 h += isHot;
                 warmPos[w] = i;
-                warmSlot[w] = (int) (ranks >>> 32) + Long.bitCount(warmBits & below);
+                warmSlot[w] = slot;
                 w += isWarm;
                 coldPos[c] = i;
-                coldRow[c] = g;
+                coldRow[c] = v & PAYLOAD;
                 c += isCold;
             }
         }
