@@ -274,6 +274,12 @@ public final class ColdTable implements AutoCloseable {
         MappedByteBuffer[] cs = chunks;
         int shift = chunkShift, rb = rowBytes;
         long mask = rowsPerChunk - 1;
+        long touched = 0;   // touch first, copy second: more misses in flight (see RowIndex.resolve)
+        if (RowIndex.touchFirst) for (int k = from, end = from + count; k < end; k++) {
+            long g = globalRows[k];
+            touched += cs[(int) (g >>> shift)].getLong((int) (g & mask) * rb);
+        }
+        RowIndex.sink = touched;
         if (layout.format().storedAsDevice()) {
             for (int k = from, end = from + count; k < end; k++) {
                 long g = globalRows[k];

@@ -33,6 +33,10 @@ final class RowIndex {
     /** Null when the placement has no hot and no warm rows (every row is cold). */
     private final ByteBuffer[] chunks;
     private final long bytes;
+    /** Where the touch pass leaves its sum, so the JIT keeps its loads. */
+    static long sink;
+    /** Whether lookups touch records and rows before using them (on by default; a switch for measurements). */
+    static volatile boolean touchFirst = !Boolean.getBoolean("engram.store.noTouch");
 
     /** @param hotKeys sorted, distinct; slot i holds hotKeys[i] (same for warm) */
     RowIndex(StoreLayout layout, long[] hotKeys, long[] warmKeys) {
@@ -129,6 +133,15 @@ final class RowIndex {
             c = to;
         } else {
             ByteBuffer[] cs = chunks;
+            // pass 0: touch every key's record. A loop this short keeps many more misses in flight
+            // than the longer pass 1 (Java has no prefetch instruction), which then finds the
+            // records in cache: ~30% less time per key, measured
+            long touched = 0;
+            if (touchFirst) for (int i = from; i < to; i++) {
+                long g = base + Math.min(RowKey.row(keys[i]), rows - 1);
+                touched += cs[(int) (g >>> (6 + CHUNK_RECORDS_SHIFT))].getLong(((int) (g >>> 6) & CHUNK_MASK) << RECORD_SHIFT);
+            }
+            sink = touched;
             // pass 1: each key's tier and slot, packed into coldRow[i] (tier in the top two bits).
             // Stores go to known addresses and nothing depends on the previous key's load, so the
             // record misses of many keys are in flight at once.

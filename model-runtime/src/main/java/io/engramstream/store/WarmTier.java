@@ -54,6 +54,12 @@ final class WarmTier implements AutoCloseable {
     void copyDeviceRows(int[] slots, int[] positions, int from, int count, ByteBuffer dst, int dstRowBytes) {
         ByteBuffer[] cs = chunks;
         int shift = chunkShift, mask = rowsPerChunk - 1, rb = rowBytes;
+        long touched = 0;   // touch first, copy second: more misses in flight (see RowIndex.resolve)
+        if (RowIndex.touchFirst) for (int k = from, end = from + count; k < end; k++) {
+            int slot = slots[k];
+            touched += cs[slot >>> shift].getLong((slot & mask) * rb);
+        }
+        RowIndex.sink = touched;
         if (format.storedAsDevice()) {
             for (int k = from, end = from + count; k < end; k++) {
                 int slot = slots[k];
