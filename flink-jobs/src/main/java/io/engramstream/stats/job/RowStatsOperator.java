@@ -487,6 +487,8 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         if (!bounded && every == 0) due = true;   // every checkpoint (tests)
         if (!bounded && every > 0 && prevCheckpointTs != Long.MIN_VALUE
                 && Math.floorDiv(ts - firstCheckpointTs, every) > Math.floorDiv(prevCheckpointTs - firstCheckpointTs, every)) due = true;
+        if (due) LOG.info("subtask {}: statistics publication due at checkpoint time {} ({} tokens in the job, previous checkpoint {})",
+                subtask(), ts, globalTokens, prevCheckpointTokens);
         prevCheckpointTs = ts;
         prevCheckpointTokens = globalTokens;
         return due;
@@ -498,16 +500,21 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         while (it.hasNext()) {
             Staged st = it.next();
             if (st.id() > checkpointId) continue;
-            if (st.id() == checkpointId) {
+            // A statistics publication staged at an earlier checkpoint whose notification never came (notifications
+            // are best effort and a later one subsumes them) is committed now, in order: the later completed
+            // checkpoint holds everything counted up to it, so those statistics can never be rolled back. (If that
+            // earlier checkpoint was aborted before some subtask staged, the set stays incomplete and invisible.)
+            boolean publication = st.out().equals(settings.outDir);
+            if (st.id() == checkpointId || publication) {
                 try {
                     String tag = StatsDirectory.checkpointTag(st.id());
                     boolean complete = StatsDirectory.commitStaged(Path.of(st.out()), tag, subtask(), parallelism());
-                    if (complete && st.out().equals(settings.outDir)) publishSnapshot(tag, checkpointId);
+                    if (complete && publication) publishSnapshot(tag, st.id());
                 } catch (java.io.IOException | java.io.UncheckedIOException e) {
-                    publicationFailed(checkpointId, e);
+                    publicationFailed(st.id(), e);
                 }
             }
-            it.remove();   // older ones were subsumed; their staging is pruned with the next publication
+            it.remove();   // test dumps of older checkpoints were subsumed; their staging is pruned with the next publication
         }
     }
 
