@@ -144,7 +144,10 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             if (settings.outDir != null && restoredId >= 0) {
                 // The checkpoint we restore from completed; its staged publication may never have been committed.
                 String tag = StatsDirectory.checkpointTag(restoredId);
-                if (StatsDirectory.commitStaged(Path.of(settings.outDir), tag, subtask(), parallelism())) restoredCompleteTag = tag;
+                Path out = Path.of(settings.outDir);
+                // Earlier ones whose notification was lost too (the restored checkpoint holds everything they counted).
+                for (String t : StatsDirectory.pendingTags(out)) if (t.compareTo(tag) < 0) StatsDirectory.commitStaged(out, t, subtask(), parallelism());
+                if (StatsDirectory.commitStaged(out, tag, subtask(), parallelism())) restoredCompleteTag = tag;
             }
             if (settings.dumpDir != null) {
                 RowStatsColumns rows = collectRows();
