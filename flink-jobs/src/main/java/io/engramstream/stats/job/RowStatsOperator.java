@@ -90,8 +90,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private transient List<Staged> stagedPublications;
     /** Job-wide tokens counted so far (own counters records and every other subtask's copies); identical in all subtasks at a barrier. */
     private transient long globalTokens;
-    /** Timestamp and job-wide tokens at the previous checkpoint this subtask saw; the first checkpoint's timestamp. */
-    private transient long prevCheckpointTs, prevCheckpointTokens, firstCheckpointTs;
+    private transient CheckpointTriggers triggers;
     private transient ListState<long[]> publicationClockState;
     /** A statistics publication that a restore completed: its snapshot is published once the operator is open. */
     private transient String restoredCompleteTag;
@@ -131,12 +130,10 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         // Union state: every subtask stores the same values, so any subtask restores them whatever the parallelism.
         publicationClockState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("publication-clock", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        prevCheckpointTs = firstCheckpointTs = Long.MIN_VALUE;
+        triggers = new CheckpointTriggers(settings.publishIntervalMillis, settings.publishEveryTokens);
         for (long[] c : publicationClockState.get()) {
             globalTokens = Math.max(globalTokens, c[0]);
-            prevCheckpointTs = Math.max(prevCheckpointTs, c[1]);
-            prevCheckpointTokens = Math.max(prevCheckpointTokens, c[2]);
-            firstCheckpointTs = Math.max(firstCheckpointTs, c[3]);
+            triggers.restore(c[1], c[2], c[3]);
         }
         if (context.isRestored()) {
             distinctRows = countRows();
@@ -463,7 +460,8 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             stagedPublications.add(new Staged(id, settings.dumpDir));
         }
         boolean due = publicationDue(context.getCheckpointTimestamp());
-        publicationClockState.update(List.of(new long[] {globalTokens, prevCheckpointTs, prevCheckpointTokens, firstCheckpointTs}));
+        long[] t = triggers.state();
+        publicationClockState.update(List.of(new long[] {globalTokens, t[0], t[1], t[2]}));
         if (due && settings.outDir != null) {
             RowStatsColumns rows = collectRows();
             try {
@@ -482,18 +480,10 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
      * subtask (see the class comment), and moves the "previous checkpoint" on.
      */
     private boolean publicationDue(long ts) {
-        boolean due = false;
-        long n = settings.publishEveryTokens;
-        if (n > 0 && globalTokens / n > prevCheckpointTokens / n) due = true;
-        long every = settings.publishIntervalMillis;
-        if (firstCheckpointTs == Long.MIN_VALUE) firstCheckpointTs = ts;
-        if (!bounded && every == 0) due = true;   // every checkpoint (tests)
-        if (!bounded && every > 0 && prevCheckpointTs != Long.MIN_VALUE
-                && Math.floorDiv(ts - firstCheckpointTs, every) > Math.floorDiv(prevCheckpointTs - firstCheckpointTs, every)) due = true;
+        long before = triggers.previousTokens();
+        boolean due = triggers.due(ts, globalTokens, !bounded);
         if (due) LOG.info("subtask {}: statistics publication due at checkpoint time {} ({} tokens in the job, previous checkpoint {})",
-                subtask(), ts, globalTokens, prevCheckpointTokens);
-        prevCheckpointTs = ts;
-        prevCheckpointTokens = globalTokens;
+                subtask(), ts, globalTokens, before);
         return due;
     }
 
