@@ -191,8 +191,10 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private ManifestSink sink() {
         if (settings.manifestKafka == null) return null;
         if (manifestSink == null) {
+            // The send runs on the task thread: a short bound (an unreachable broker delays a publication by at
+            // most ~20 s; the outbox re-sends at the next publication or restart).
             manifestSink = new io.engramstream.topics.ManifestTopicSink(settings.manifestKafka, settings.manifestTopic,
-                    java.time.Duration.ofSeconds(30));
+                    java.time.Duration.ofSeconds(10));
         }
         return manifestSink;
     }
