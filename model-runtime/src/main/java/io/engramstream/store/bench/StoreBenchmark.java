@@ -58,6 +58,10 @@ public final class StoreBenchmark {
         public String device = "auto";
         public List<String> variants = List.of("flat", "cold", "tiered");
         public long seed = 1;
+        /** Hidden size of the step-throughput measurement's stand-in model compute; 0: no step measurement. */
+        public int stepHidden = 128;
+        /** Dense [hidden x hidden] matmuls per Engram layer in that compute. */
+        public int stepDense = 2;
     }
 
     /** One way of serving lookups. */
@@ -81,6 +85,14 @@ public final class StoreBenchmark {
 
     /** The table of the last {@link #run()}, line by line. */
     public java.util.List<Measured> measured() { return java.util.List.copyOf(measured); }
+
+    /** One line of the step table: steps/s is the median over rounds; variant "compute only" has no lookup. */
+    public record StepMeasured(String variant, boolean prefetch, double stepsPerSecond) {}
+
+    private final java.util.List<StepMeasured> stepMeasured = new java.util.ArrayList<>();
+
+    /** The step-throughput table of the last {@link #run()} (empty when it was not measured). */
+    public java.util.List<StepMeasured> stepMeasured() { return java.util.List.copyOf(stepMeasured); }
 
     public StoreBenchmark(Params p, PrintStream out) {
         this.p = p;
@@ -126,6 +138,7 @@ public final class StoreBenchmark {
             TokenBatch[] batches = batches(spec, p.seed + 1000);
             for (String v : p.variants) variants.add(open(v, spec, cold, device, snapDir, hashers));
             measure(variants, batches, rowsPerBatch, layout, manifest);
+            if (p.stepHidden > 0) measureSteps(variants, batches, layout);
         } finally {
             for (Variant v : variants) v.close();
             cold.close();
@@ -286,6 +299,102 @@ public final class StoreBenchmark {
             String summary = v.toString();
             if (summary.contains("tier")) out.printf("%n%s metrics (all rounds):%n%s", v.name(), summary);
         }
+    }
+
+    /**
+     * Step throughput with model compute: each step prefetches batch i+1 (when prefetching), looks
+     * up batch i and runs a fixed engine computation on the lookup ({@link StepCompute}), as a model
+     * step would; the prefetch thread's work can then hide behind that compute. Same interleaved
+     * rounds and medians as {@link #measure}; a "compute only" line runs the compute on held
+     * inputs of the lookup's shape, without any lookup.
+     */
+    private void measureSteps(List<Variant> variants, TokenBatch[] batches, StoreLayout layout) {
+        int modes = 2;
+        int configs = variants.size() * modes + 1;     // the last one: compute only
+        double[][] rate = new double[configs][p.rounds];
+        double[][] cpu = new double[configs][p.rounds];
+        double[][] lookupMs = new double[configs][p.rounds];
+        long tokens = (long) p.batch * p.seq;
+        out.printf("%nstep throughput with model compute: per step prefetch(batch i+1) [prefetch lines], lookup(batch i), then a fixed%n");
+        out.printf("engine compute on the lookup standing in for the rest of a model step: per layer [%d x %d] -> %d projection + %d dense%n",
+                tokens, layout.lookupWidth(), p.stepHidden, p.stepDense);
+        out.printf("[%d x %d] matmuls, tanh (--step-compute-hidden %d --step-compute-dense %d); measuring...%n", p.stepHidden, p.stepHidden, p.stepHidden, p.stepDense);
+        long[] lookupNs = new long[1];
+        try (StepCompute c = new StepCompute(layout.numLayers(), layout.lookupWidth(), p.stepHidden, p.stepDense);
+             NDManager m = NDManager.newBaseManager()) {
+            NDList held = new NDList();
+            for (int l = 0; l < layout.numLayers(); l++)
+                held.add(m.randomNormal(0f, 0.02f, new ai.djl.ndarray.types.Shape(p.batch, p.seq, layout.lookupWidth()), ai.djl.ndarray.types.DataType.FLOAT32));
+            for (int k = 0; k < configs; k++) runSteps(k == configs - 1 ? null : variants.get(k / modes), k % modes == 1, batches, m, c, held, lookupNs);
+            for (int r = 0; r < p.rounds; r++) {
+                for (int j = 0; j < configs; j++) {
+                    int k = (j + r) % configs;
+                    long c0 = processCpuNanos();
+                    lookupNs[0] = 0;
+                    long ns = runSteps(k == configs - 1 ? null : variants.get(k / modes), k % modes == 1, batches, m, c, held, lookupNs);
+                    cpu[k][r] = (processCpuNanos() - c0) / 1e6 / batches.length;
+                    rate[k][r] = batches.length / (ns / 1e9);
+                    lookupMs[k][r] = lookupNs[0] / 1e6 / batches.length;
+                }
+                out.printf("step round %d/%d done%n", r + 1, p.rounds);
+            }
+            double flops = c.flops(tokens);
+            double flat = -1;
+            for (int k = 0; k < configs - 1; k++) if (variants.get(k / modes).name().startsWith("flat")) flat = Math.max(flat, median(rate[k]));
+            out.println();
+            out.printf("%-22s %-9s %10s %9s %9s %11s %15s %13s %12s%n", "step variant", "prefetch", "steps/s", "vs flat", "min-max", "ms/step",
+                    "lookup ms/step", "CPU ms/step", "memory held");
+            for (int k = 0; k < configs; k++) {
+                boolean computeOnly = k == configs - 1;
+                Variant v = computeOnly ? null : variants.get(k / modes);
+                String name = computeOnly ? "compute only" : v.name();
+                boolean prefetch = !computeOnly && k % modes == 1;
+                double med = median(rate[k]);
+                stepMeasured.add(new StepMeasured(name, prefetch, med));
+                double[] s = rate[k].clone();
+                Arrays.sort(s);
+                out.printf("%-22s %-9s %10.2f %9s %9s %11.1f %15s %13.1f %12s%n", name, computeOnly ? "-" : prefetch ? "yes" : "no", med,
+                        flat > 0 && !computeOnly ? String.format("%.3f", med / flat) : "-", String.format("%.2f", (s[s.length - 1] - s[0]) / med),
+                        1000 / med, computeOnly ? "-" : String.format("%.1f", median(lookupMs[k])), median(cpu[k]),
+                        computeOnly ? "-" : String.format("%.0f MB", v.heldBytes() / 1e6));
+            }
+            double computeMs = 1000 / median(rate[configs - 1]);
+            out.printf("%nsteps/s: steps (one batch of %d x %d tokens each) per second, median of %d rounds; vs flat: ratio to the flat table's%n",
+                    p.batch, p.seq, p.rounds);
+            out.printf("better line (with or without prefetch); ms/step: 1000 / steps/s; lookup ms/step: wall time inside lookup() per step%n");
+            out.printf("(what prefetch did not hide); CPU ms/step: process CPU, all threads (the prefetch thread included).%n");
+            out.printf("compute: %.2f GFLOP per step, %.1f ms alone (%.1f GFLOP/s)", flops / 1e9, computeMs, flops / 1e9 / (computeMs / 1e3));
+            for (int k = 0; k < configs - 1; k++) {
+                if (k % modes == 0 && variants.get(k / modes).name().startsWith("flat")) {
+                    double lk = median(lookupMs[k]);
+                    out.printf("; flat lookup without prefetch %.1f ms per step: compute = %.1fx the flat lookup", lk, computeMs / lk);
+                }
+            }
+            out.printf("%nload average at the end: %s%n", loadAverage());
+        }
+    }
+
+    /** One pass of steps over the batches; {@code v == null}: compute only, on {@code held}. */
+    private static long runSteps(Variant v, boolean prefetch, TokenBatch[] batches, NDManager m, StepCompute c, NDList held, long[] lookupNs) {
+        long t0 = System.nanoTime();
+        if (v != null && prefetch) v.prefetch(batches[0]);
+        for (int i = 0; i < batches.length; i++) {
+            if (v == null) {
+                try (NDManager tmp = m.newSubManager()) {
+                    held.tempAttach(tmp);   // intermediates go to tmp; the inputs return to m when tmp closes
+                    c.run(held);
+                }
+                continue;
+            }
+            if (prefetch && i + 1 < batches.length) v.prefetch(batches[i + 1]);
+            try (NDManager tmp = m.newSubManager()) {
+                long l0 = System.nanoTime();
+                NDList r = v.lookup(tmp, batches[i]);
+                lookupNs[0] += System.nanoTime() - l0;
+                c.run(r);
+            }
+        }
+        return System.nanoTime() - t0;
     }
 
     private static long processCpuNanos() {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "store", mixinStandardHelpOptions = true,
         description = {"Lookup throughput of the tiered embedding store on a Zipf token stream, hot and warm sets from a snapshot",
                 "of a warm-up stream, against the whole table in engine memory (flat) and the cold mmap table alone,",
-                "with and without prefetch, in one run. Creates the table in the temp directory (deleted afterwards)."})
+                "with and without prefetch, in one run; then step throughput with a fixed model compute on each lookup, which",
+                "prefetch of the next batch can overlap. Creates the table in the temp directory (deleted afterwards)."})
 public final class StoreBenchCommand implements EngramCommand, Callable<Integer>, io.engramstream.bench.HeadlineBenchmark {
     @Override public String group() { return "bench"; }
 
@@ -20,7 +21,8 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
 
     @Override public List<String> quickArgs() {
         return List.of("--dim", "8", "--batches", "8", "--rounds", "3", "--warmup-tokens", "200000", "--hot-rows", "200000",
-                "--warm-rows", "800000", "--device", "cpu");
+                "--warm-rows", "800000", "--device", "cpu",
+                "--step-compute-hidden", "64");
     }
 
     @Override public List<io.engramstream.bench.BenchmarkResult> headline() { return List.copyOf(headline); }
@@ -41,11 +43,17 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
     @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu|gpu:N (default: ${DEFAULT-VALUE}).") String device;
     @Option(names = "--variants", defaultValue = "flat,cold,tiered", split = ",", description = "Which to run: flat, cold, tiered, tiered-device (the tiered store on its device-gather path, as with a GPU hot tier) (default: ${DEFAULT-VALUE}).") List<String> variants;
 
+    @Option(names = "--step-compute-hidden", defaultValue = "128", description = {"Step throughput with model compute: hidden size of the fixed engine compute",
+            "run on each lookup (per layer a projection to this size plus dense matmuls), standing in for the rest of a model step;",
+            "0 skips the step measurement (default: ${DEFAULT-VALUE})."}) int stepHidden;
+    @Option(names = "--step-compute-dense", defaultValue = "2", description = "Dense [hidden x hidden] matmuls per Engram layer in that compute (default: ${DEFAULT-VALUE}).") int stepDense;
+
     @Override public Integer call() throws Exception {
         StoreBenchmark.Params p = new StoreBenchmark.Params();
         p.spec = spec; p.dtype = dtype; p.dim = dim; p.table = table; p.keepTable = keep; p.batch = batch; p.seq = seq;
         p.batches = batches; p.rounds = rounds; p.zipf = zipf; p.warmupTokens = warmup; p.hotRows = hot; p.warmRows = warm;
-        p.device = device; p.variants = variants;
+        p.device = device; p.variants = variants; p.stepHidden = stepHidden; p.stepDense = stepDense;
+        if (stepHidden < 0 || stepDense < 0) throw new io.engramstream.cli.UserError("--step-compute-hidden and --step-compute-dense must not be negative");
         if (batch <= 0 || seq <= 0 || batches <= 0 || rounds <= 0) throw new io.engramstream.cli.UserError("batch, seq, batches and rounds must be positive");
         StoreBenchmark b = new StoreBenchmark(p, System.out);
         b.run();
@@ -58,6 +66,13 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
                     ? io.engramstream.bench.BenchmarkResult.alone("store", metric, m.rowsPerSecond() / 1e6, "M rows/s", true)
                     : io.engramstream.bench.BenchmarkResult.vs("store", metric, m.rowsPerSecond() / 1e6, "M rows/s",
                             "flat table in engine memory", flat.rowsPerSecond() / 1e6, true));
+        }
+        StoreBenchmark.StepMeasured flatStep = b.stepMeasured().stream().filter(m -> m.variant().startsWith("flat"))
+                .max(java.util.Comparator.comparingDouble(StoreBenchmark.StepMeasured::stepsPerSecond)).orElse(null);
+        for (StoreBenchmark.StepMeasured m : b.stepMeasured()) {
+            if (m.variant().startsWith("flat") || m.variant().equals("compute only") || flatStep == null) continue;
+            headline.add(io.engramstream.bench.BenchmarkResult.vs("store", "step with model compute, " + m.variant() + (m.prefetch() ? ", prefetch" : ""),
+                    m.stepsPerSecond(), "steps/s", "flat table in memory (better prefetch mode)", flatStep.stepsPerSecond(), true));
         }
         return 0;
     }
