@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "store", mixinStandardHelpOptions = true,
         description = {"Lookup throughput of the tiered embedding store on a Zipf token stream, hot and warm sets from a snapshot",
                 "of a warm-up stream, against the whole table in engine memory (flat) and the cold mmap table alone,",
-                "with and without prefetch, in one run; then step throughput with a fixed model compute on each lookup, which",
-                "prefetch of the next batch can overlap. Creates the table in the temp directory (deleted afterwards)."})
+                "with and without prefetch, in one run. Creates the table in the temp directory (deleted afterwards).",
+                "Then steps/s with a fixed model compute on each lookup, which prefetch of the next batch overlaps."})
 public final class StoreBenchCommand implements EngramCommand, Callable<Integer>, io.engramstream.bench.HeadlineBenchmark {
     @Override public String group() { return "bench"; }
 
@@ -43,9 +43,8 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
     @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu|gpu:N (default: ${DEFAULT-VALUE}).") String device;
     @Option(names = "--variants", defaultValue = "flat,cold,tiered", split = ",", description = "Which to run: flat, cold, tiered, tiered-device (the tiered store on its device-gather path, as with a GPU hot tier) (default: ${DEFAULT-VALUE}).") List<String> variants;
 
-    @Option(names = "--step-compute-hidden", defaultValue = "128", description = {"Step throughput with model compute: hidden size of the fixed engine compute",
-            "run on each lookup (per layer a projection to this size plus dense matmuls), standing in for the rest of a model step;",
-            "0 skips the step measurement (default: ${DEFAULT-VALUE})."}) int stepHidden;
+    @Option(names = "--step-compute-hidden", defaultValue = "128", description = "Step throughput with model compute: hidden size of the fixed engine compute run on each lookup "
+            + "(per layer a projection to this size plus dense matmuls), standing in for the rest of a model step; 0 skips the step measurement (default: ${DEFAULT-VALUE}).") int stepHidden;
     @Option(names = "--step-compute-dense", defaultValue = "2", description = "Dense [hidden x hidden] matmuls per Engram layer in that compute (default: ${DEFAULT-VALUE}).") int stepDense;
 
     @Override public Integer call() throws Exception {
