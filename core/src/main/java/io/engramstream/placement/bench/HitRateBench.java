@@ -32,10 +32,10 @@ public final class HitRateBench {
     /** One window's hit rates (hits / lookups); {@code placement[v]} etc. per variant. */
     public record Window(int index, long lookups, double[] placements, double oracle, double lru, double lfu,
                          long[] promotionsPerVariant, long[] hotLoadsPerVariant, double[] planMillisPerVariant,
-                         double staticOracle, double bound, double seenOracle, double novel) {
+                         double staticOracle, double bound, double seenOracle, double novel, double splitOracle) {
         Window withStatic(double s) {
             return new Window(index, lookups, placements, oracle, lru, lfu, promotionsPerVariant, hotLoadsPerVariant,
-                    planMillisPerVariant, s, bound, seenOracle, novel);
+                    planMillisPerVariant, s, bound, seenOracle, novel, splitOracle);
         }
         /** The first variant's hit rate. */
         public double placement() { return placements[0]; }
@@ -125,6 +125,7 @@ public final class HitRateBench {
         LongIntMap windowIndex = new LongIntMap(1 << 16);
         int[] windowCounts = new int[1 << 16];
         boolean[] seenBefore = new boolean[1 << 16];
+        int[] foldCounts = new int[1 << 16];
         long[] buf = new long[c.windowLookups()];
         List<Window> out = new ArrayList<>();
         // For the hindsight static oracle: every measured lookup, replayed after the run.
@@ -151,15 +152,19 @@ public final class HitRateBench {
                     if (distinct == windowCounts.length) {
                         windowCounts = Arrays.copyOf(windowCounts, distinct * 2);
                         seenBefore = Arrays.copyOf(seenBefore, distinct * 2);
+                        foldCounts = Arrays.copyOf(foldCounts, distinct * 2);
                     }
+                    foldCounts[distinct] = 0;
                     windowIndex.put(k, distinct);
                     seenBefore[distinct] = seenIndex.seen(k);
+                    slot = distinct;
                     windowCounts[distinct++] = 1;
-                    if (!seenBefore[distinct - 1]) novel++;
+                    if (!seenBefore[slot]) novel++;
                 } else {
                     windowCounts[slot]++;
                     if (!seenBefore[slot]) novel++;
                 }
+                if (((i / SPLIT_BLOCK) & 1) == 0) foldCounts[slot]++;
                 for (LookupStatistics s : stats) s.lookup(k);
                 for (Runner r : runners) if (r.hot.get(k) >= 0) r.hits++;
                 if (boundSet != null && boundSet.get(k) >= 0) hitsBound++;
@@ -172,6 +177,8 @@ public final class HitRateBench {
             int[] seenCounts = new int[distinct];
             for (int i = 0; i < distinct; i++) if (seenBefore[i]) seenCounts[seenDistinct++] = windowCounts[i];
             long seenOracleHits = topSum(seenCounts, seenDistinct, c.hotRows());
+            double split = (double) (splitHits(foldCounts, windowCounts, distinct, c.hotRows(), true)
+                    + splitHits(foldCounts, windowCounts, distinct, c.hotRows(), false)) / n;
             double bound = boundSet == null ? Double.NaN : (double) hitsBound / n;
             // The bound for the next window: the true top-K now, before the source drifts.
             long[] top = source.trueTop(c.hotRows());
@@ -194,7 +201,7 @@ public final class HitRateBench {
                 plan[v] = ms.stream().mapToDouble(Double::doubleValue).sorted().skip((ms.size() - 1) / 2).findFirst().orElse(Double.NaN);
             }
             Window win = new Window(w, n, rates, (double) oracleHits / n, (double) hitsLru / n, (double) hitsLfu / n,
-                    promos, loads, plan, Double.NaN, bound, (double) seenOracleHits / n, (double) novel / n);
+                    promos, loads, plan, Double.NaN, bound, (double) seenOracleHits / n, (double) novel / n, split);
             if (progress != null) progress.accept(win);
             if (w >= c.warmupWindows()) {
                 out.add(win);
@@ -241,6 +248,32 @@ public final class HitRateBench {
         }
         return out;
     }
+
+    /**
+     * Split-window oracle, one direction: the window's lookups alternate between two folds in
+     * blocks of {@link #SPLIT_BLOCK}; the K rows most looked up in one fold, scored on the other.
+     * Both directions together give the hit rate of a placement that knows half of this very
+     * window (its topics, its bursts) but not the half it is scored on: what the window's own
+     * content, without its sampling noise, makes reachable.
+     */
+    static long splitHits(int[] foldA, int[] total, int n, int k, boolean aToB) {
+        long[] packed = new long[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            int from = aToB ? foldA[i] : total[i] - foldA[i];
+            if (from > 0) packed[m++] = ((long) from << 32) | i;
+        }
+        Arrays.sort(packed, 0, m);
+        long hits = 0;
+        for (int j = m - 1; j >= Math.max(0, m - k); j--) {
+            int i = (int) packed[j];
+            hits += aToB ? total[i] - foldA[i] : foldA[i];
+        }
+        return hits;
+    }
+
+    /** Lookups per block of the split-window oracle's folds (about 64 tokens of 32 lookups). */
+    static final int SPLIT_BLOCK = 2048;
 
     /** Sum of the {@code k} largest of {@code counts[0..n)} (the oracle's hits). */
     static long topSum(int[] counts, int n, int k) {

@@ -21,8 +21,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code engram bench placement}: hot-tier hit rate of published placements on the next window,
  * against the oracle top-K of that window, LRU and LFU of equal size (same lookups, same run), on
- * a drifting Zipf stream and on a real corpus; then the time to publish a 10M-row table against
- * gathering and fully sorting every row.
+ * a drifting Zipf stream and on a real corpus, at one publication per window and at a second
+ * cadence ({@code --also-per-window}), with bounds on what any placement published at the window
+ * boundary can reach; {@code --variant} adds placement variants over the same lookups. Then the
+ * time to publish a 10M-row table against gathering and fully sorting every row.
  */
 @Command(name = "placement", mixinStandardHelpOptions = true,
         description = {"Hot-tier hit rate on the next window vs oracle top-K, LRU and LFU (Zipf with drift, real corpus),",
@@ -33,7 +35,7 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
     double alpha;
     @Option(names = "--distinct", defaultValue = "2000000", description = "Rows that receive traffic in the Zipf stream (default: ${DEFAULT-VALUE}).")
     int distinct;
-    @Option(names = "--window", defaultValue = "1000000", description = "Lookups per window = per publication (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "1000000", description = "Lookups per window: the measurement unit, the drift step and, unless told otherwise, one publication (default: ${DEFAULT-VALUE}).")
     int window;
     @Option(names = "--windows", defaultValue = "24", description = "Windows per workload (default: ${DEFAULT-VALUE}).")
     int windows;
@@ -110,21 +112,21 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         EngramSpec demo = EngramSpec.demo();
         int swaps = (int) Math.round(drift * hotRows);
         if (parts.contains("zipf") && zipfWorkloads.contains("drift")) {
-        ZipfTraffic zipf = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 42);
-        String zipfName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, swaps);
-        table.addAll(row(zipfName, HitRateBench.run(new ZipfSource(zipf, swaps, hotRows * 4, zipfName), cfg, this::progress)));
+            ZipfTraffic zipf = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 42);
+            String zipfName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, swaps);
+            table.addAll(row(zipfName, HitRateBench.run(new ZipfSource(zipf, swaps, hotRows * 4, zipfName), cfg, this::progress)));
         }
         if (parts.contains("zipf") && zipfWorkloads.contains("strong")) {
-        // A stress case: five times the drift.
-        ZipfTraffic strong = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 44);
-        String strongName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, 5 * swaps);
-        table.addAll(row(strongName, HitRateBench.run(new ZipfSource(strong, 5 * swaps, hotRows * 4, strongName), cfg, this::progress)));
+            // A stress case: five times the drift.
+            ZipfTraffic strong = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 44);
+            String strongName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, drift %,d swaps/window", alpha, distinct, 5 * swaps);
+            table.addAll(row(strongName, HitRateBench.run(new ZipfSource(strong, 5 * swaps, hotRows * 4, strongName), cfg, this::progress)));
         }
         if (parts.contains("zipf") && zipfWorkloads.contains("still")) {
-        // A stationary control: no drift.
-        ZipfTraffic still = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 43);
-        String stillName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, no drift", alpha, distinct);
-        table.addAll(row(stillName, HitRateBench.run(new ZipfSource(still, 0, 1, stillName), cfg, this::progress)));
+            // A stationary control: no drift.
+            ZipfTraffic still = new ZipfTraffic(distinct, alpha, demo.numLayers(), demo.rowsPerLayer(0), 43);
+            String stillName = String.format(Locale.ROOT, "Zipf a=%.2f, %,d rows, no drift", alpha, distinct);
+            table.addAll(row(stillName, HitRateBench.run(new ZipfSource(still, 0, 1, stillName), cfg, this::progress)));
         }
 
         String corpusSpec = !parts.contains("corpus") ? null : corpus.equals("auto") ? CorpusFiles.europarl().orElse(null) : corpus.equals("none") ? null : corpus;
@@ -141,12 +143,14 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         }
         System.out.println();
         System.out.println("Hit rate of the hot tier on the next window (mean over windows; same lookups for every policy):");
-        String fmt = "%-56s %14s %8s %8s %8s %8s %8s %8s %8s %10s %10s %10s %10s %10s %8s%n";
-        System.out.printf(fmt, "workload", "publish every", "placemnt", "oracle", "bound", "seen-orc", "static", "LRU", "LFU",
+        String fmt = "%-56s %14s %8s %8s %8s %8s %8s %8s %8s %8s %10s %10s %10s %10s %10s %8s%n";
+        System.out.printf(fmt, "workload", "publish every", "placemnt", "oracle", "bound", "split-orc", "seen-orc", "static", "LRU", "LFU",
                 "plc/oracle", "plc/bound", "plc/LRU", "plc/LFU", "hot loads", "plan ms");
         for (String[] r : table) System.out.printf(fmt, (Object[]) r);
         System.out.println("oracle: the K rows most looked up in that same window (knows the future); bound: the K rows truly most");
-        System.out.println("popular at publication time (Zipf only: the best any placement published then can expect); seen-orc: the");
+        System.out.println("popular at publication time (Zipf only: the best any placement published then can expect); split-orc: the");
+        System.out.println("K rows most looked up in one half of the window (alternate blocks of 2,048 lookups) scored on the other half,");
+        System.out.println("both ways: what knowing this window's own content, less its sampling noise, reaches; seen-orc: the");
         System.out.println("oracle restricted to rows looked up before the window (rows without statistics cannot be placed); static:");
         System.out.println("the K rows most looked up over all measured windows, fixed (hindsight); LRU/LFU: K-row caches updated on");
         System.out.println("every lookup. Hot loads: rows promoted into the hot tier per window. Placement: " + variants.get(0).label());
@@ -209,6 +213,7 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
         double l = HitRateBench.mean(ws, HitRateBench.Window::lru), f = HitRateBench.mean(ws, HitRateBench.Window::lfu);
         double st = HitRateBench.mean(ws, HitRateBench.Window::staticOracle);
         double b = HitRateBench.mean(ws, HitRateBench.Window::bound), so = HitRateBench.mean(ws, HitRateBench.Window::seenOracle);
+        double sp = HitRateBench.mean(ws, HitRateBench.Window::splitOracle);
         String shortName = name.length() > 40 ? name.substring(0, 40) : name;
         variantTable.add(new String[]{shortName, String.format(Locale.ROOT, "(LRU %.4f, LFU %.4f, bound %s)", l, f,
                 Double.isNaN(b) ? "-" : f4(b)), "", "", "", "", "", "", ""});
@@ -230,7 +235,7 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
             headline.add(io.engramstream.bench.BenchmarkResult.vs("placement", what, pv, "", "LRU of equal size", l, true));
             headline.add(io.engramstream.bench.BenchmarkResult.vs("placement", what, pv, "", "LFU of equal size", f, true));
             rows.add(new String[]{name.length() > 56 ? name.substring(0, 56) : name, every, f3(pv), f3(o), Double.isNaN(b) ? "-" : f3(b),
-                    f3(so), f3(st), f3(l), f3(f), f3(pv / o), Double.isNaN(b) ? "-" : f3(pv / b), f3(pv / l), f3(pv / f),
+                    f3(sp), f3(so), f3(st), f3(l), f3(f), f3(pv / o), Double.isNaN(b) ? "-" : f3(pv / b), f3(pv / l), f3(pv / f),
                     String.format(Locale.ROOT, "%,.0f", HitRateBench.mean(ws, w -> w.hotLoads(vi))),
                     String.format(Locale.ROOT, "%.0f", HitRateBench.median(ws, w -> w.planMillis(vi)))});
         }
@@ -240,8 +245,8 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
     private void progress(HitRateBench.Window w) {
         StringBuilder others = new StringBuilder();
         for (int v = 1; v < w.placements().length; v++) others.append(String.format(Locale.ROOT, " v%d %.4f", v, w.placement(v)));
-        System.err.printf(Locale.ROOT, "  window %2d: placement %.4f%s oracle %.3f bound %.4f LRU %.4f LFU %.4f novel %.3f (%,d lookups, plan %.0f ms)%n",
-                w.index(), w.placement(), others, w.oracle(), w.bound(), w.lru(), w.lfu(), w.novel(), w.lookups(), w.planMillis());
+        System.err.printf(Locale.ROOT, "  window %2d: placement %.4f%s oracle %.3f bound %.4f split %.4f LRU %.4f LFU %.4f novel %.3f (%,d lookups, plan %.0f ms)%n",
+                w.index(), w.placement(), others, w.oracle(), w.bound(), w.splitOracle(), w.lru(), w.lfu(), w.novel(), w.lookups(), w.planMillis());
     }
 
     private void progressLine(String s) { System.err.println("  " + s); }

@@ -26,6 +26,8 @@ class HitRateBenchTest {
             assertTrue(w.staticOracle() <= w.oracle(), "static " + w);
             // Restricting the oracle to rows seen before the window can only lower it.
             assertTrue(w.seenOracle() <= w.oracle() && w.seenOracle() > 0.5, "seen oracle " + w);
+            // Knowing half of the window, less its noise, lands near the true top-K and below the in-window oracle.
+            assertTrue(w.splitOracle() < w.oracle() && Math.abs(w.splitOracle() - w.bound()) < 0.05, "split oracle " + w);
             assertTrue(w.novel() >= 0 && w.novel() < 0.15, "a warm Zipf stream looks up few never-seen rows: " + w);
         }
     }
