@@ -45,7 +45,7 @@ public final class PlacementBenchCommand implements Callable<Integer>, EngramCom
     int hotRows;
     @Option(names = "--half-life", defaultValue = "8", description = "Score half-life in windows (default: ${DEFAULT-VALUE}).")
     double halfLife;
-    @Option(names = "--hysteresis", defaultValue = "0.25", description = "Placement hysteresis (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hysteresis", defaultValue = "0.5", description = "Placement hysteresis (default: ${DEFAULT-VALUE}).")
     double hysteresis;
     @Option(names = "--life", defaultValue = "0", description = "Change model: mean popularity lifetime in half-lives, 0 = off (default: ${DEFAULT-VALUE}).")
     double life;
