@@ -1,13 +1,13 @@
 package io.engramstream.ops.demo;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import io.engramstream.canon.CanonicalMap;
 import io.engramstream.canon.CanonicalMaps;
 import io.engramstream.canon.TokenizerAssets;
 import io.engramstream.cli.EngramCli;
 import io.engramstream.cli.EngramCommand;
 import io.engramstream.cli.UserError;
+import io.engramstream.model.train.Tables;
+import io.engramstream.model.train.TrainSession;
 import io.engramstream.placement.PlacementOptions;
 import io.engramstream.placement.PlacementPlanner;
 import io.engramstream.placement.PlacementPublisher;
@@ -15,9 +15,7 @@ import io.engramstream.placement.PlacementResult;
 import io.engramstream.placement.RowStats;
 import io.engramstream.placement.TierBudgets;
 import io.engramstream.schemas.Codecs;
-import io.engramstream.schemas.InferenceTraffic;
 import io.engramstream.schemas.SnapshotManifests;
-import io.engramstream.schemas.TokenIds;
 import io.engramstream.snapshot.PendingSnapshot;
 import io.engramstream.snapshot.RowLayout;
 import io.engramstream.snapshot.SnapshotDirectory;
@@ -31,11 +29,8 @@ import io.engramstream.stats.RowStatsColumns;
 import io.engramstream.stats.StatsDirectory;
 import io.engramstream.stats.StatsSummary;
 import io.engramstream.stats.input.EuroparlCorpus;
-import io.engramstream.store.ColdTable;
-import io.engramstream.store.StoreLayout;
 import io.engramstream.store.StoreMetrics;
 import io.engramstream.store.TieredEmbeddingStore;
-import io.engramstream.store.TokenBatch;
 import io.engramstream.tokenize.TextTokenizer;
 import io.engramstream.tokenize.TextTokenizers;
 import io.engramstream.topics.LocalBroker;
@@ -50,7 +45,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,16 +64,19 @@ import picocli.CommandLine.Option;
  * {@code engram demo}: the whole pipeline on one machine, its parts talking only through Kafka
  * (a local KRaft broker in its own JVM) and the snapshot directory:
  * assets -> broker + topics -> corpus to Kafka -> statistics job (MiniCluster, bounded replay)
- * -> snapshot v1 -> store follows LATEST and serves requests -> their traffic to Kafka -> the job
- * counts it -> snapshot v2 (delta) -> the store picks it up and serves again -> summary + HTML report.
- * {@code --no-kafka} runs the file-only path (the job reads files; the traffic is a file).
+ * -> snapshot v1 -> the runtime trains a few steps of the Engram LM with its table in the tiered
+ * store placed by LATEST -> serves requests from the request topic (answers and InferenceTraffic
+ * to Kafka) -> the job counts the traffic -> snapshot v2 (delta) -> the runtime's store swaps and
+ * serves again -> summary + HTML report. {@code --no-kafka} runs the file-only path (the job reads
+ * files, requests are served in-process, the traffic is a file).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline locally: Europarl -> Kafka -> statistics job -> snapshots -> tiered store serving requests,"
-                + " whose traffic flows back into the statistics; prints a summary and writes an HTML report to --out.",
+        description = {"Runs the whole pipeline locally: Europarl -> Kafka -> statistics job -> snapshots -> the runtime trains a few steps"
+                + " of the Engram LM on the tiered store and serves requests, whose traffic flows back into the statistics ->"
+                + " a new snapshot the runtime swaps in; prints a summary and writes an HTML report to --out.",
                 "Starts (and stops, also on Ctrl-C) a local KRaft broker and an in-process Flink MiniCluster."})
 public final class DemoCommand implements Callable<Integer>, EngramCommand {
-    static final int STEPS = 9;
+    static final int STEPS = 10;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "engram-out", description = "Everything the demo writes (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -90,11 +87,23 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
     @Option(names = "--docs", paramLabel = "N", defaultValue = "1500", description = "Europarl documents to ingest (default: ${DEFAULT-VALUE}).")
     int docs;
 
-    @Option(names = "--requests", paramLabel = "N", defaultValue = "64", description = "Requests served per round, from held-out Europarl documents (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "16", description = "Requests served per round, from held-out Europarl documents (default: ${DEFAULT-VALUE}).")
     int requests;
 
-    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "256", description = "Tokens per request (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "48", description = "Prompt tokens per request (default: ${DEFAULT-VALUE}).")
     int promptTokens;
+
+    @Option(names = "--new-tokens", paramLabel = "N", defaultValue = "16", description = "Tokens the model generates per request (greedy) (default: ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "8", description = "Requests per forward pass when serving (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--train-steps", paramLabel = "N", defaultValue = "8", description = "Training steps of the Engram LM before serving (default: ${DEFAULT-VALUE}).")
+    int trainSteps;
+
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "64", description = "Residual width of the demo's language model (default: ${DEFAULT-VALUE}).")
+    int hidden;
 
     @Option(names = "--spec", paramLabel = "FILE|demo", defaultValue = "demo", description = "Engram spec (default: ${DEFAULT-VALUE}).")
     String specArg;
@@ -113,6 +122,9 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
 
     @Override public Integer call() throws Exception {
         if (docs <= 0 || requests <= 0 || promptTokens < 2) throw new UserError("--docs, --requests must be positive and --prompt-tokens at least 2");
+        if (newTokens < 0 || maxBatch < 1 || trainSteps < 1 || hidden < 2 || hidden % 2 != 0) {
+            throw new UserError("--new-tokens must be >= 0, --max-batch and --train-steps >= 1, --hidden even and >= 2");
+        }
         Path o = out.toAbsolutePath().normalize();
         Files.createDirectories(o);
         PrintStream p = System.out;
@@ -194,12 +206,18 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             r.snapshots.add(v1);
             steps.end(describe(v1));
 
-            // 6. the store follows LATEST and serves
-            steps.begin("tiered store follows " + o.relativize(snapDir) + "/LATEST and serves " + prompts.size() + " requests");
-            Path tableFile = o.resolve("store").resolve("table" + ColdTable.EXTENSION);
-            Files.createDirectories(tableFile.getParent());
-            Files.deleteIfExists(tableFile);
-            StoreLayout storeLayout = StoreLayout.of(spec);
+            // 6. the runtime trains a few steps on the placement of the latest snapshot
+            DemoRuntime.ModelSettings ms = new DemoRuntime.ModelSettings(trainSteps, hidden, 2, 64, 4, 4096, 600_000L);
+            steps.begin(String.format(Locale.ROOT, "runtime: train %d steps of the Engram LM (%d layers, Engram at %s), table in the tiered store placed by %s/LATEST",
+                    trainSteps, DemoRuntime.layersFor(spec), spec.layerIds(), o.relativize(snapDir)));
+            Path tableDir = o.resolve("store");
+            Path modelDir = o.resolve("model");
+            Files.createDirectories(tableDir);
+            long trainStart = System.nanoTime();
+            TrainSession.Result trained = DemoRuntime.train(slice, specArg, spec, snapDir, tableDir, modelDir, ms, line -> p.println("      " + line));
+            r.training = new DemoResult.Training(trained, v1.version(), (System.nanoTime() - trainStart) / 1e9);
+            steps.end(r.training.describe());
+
             List<int[]> rawPrompts = new ArrayList<>();
             try (TextTokenizer tok = TextTokenizers.forId(spec.canonicalMapId())) {
                 for (String text : prompts) {
@@ -208,55 +226,54 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                     if (ids.length >= 2) rawPrompts.add(ids);
                 }
             }
-            // A sparse, zero-filled table (the demo's spec holds GBs of rows): placement and lookups,
-            // not the values, are what the demo shows; `engram store init` makes a seeded one.
-            long storeStart = System.nanoTime();
-            try (ColdTable cold = ColdTable.createEmpty(tableFile, storeLayout);
-                 TieredEmbeddingStore store = TieredEmbeddingStore.builder(spec, cold).canonicalMapFingerprint(canon.fingerprint())
-                         .followSnapshots(snapDir, Duration.ofMillis(200)).build();
-                 NDManager manager = NDManager.newBaseManager()) {
-                waitForVersion(store, v1.version());
-                double ready = (System.nanoTime() - storeStart) / 1e9;
-                r.rounds.add(serve(store, manager, canon, rawPrompts, "round 1 (snapshot v" + store.snapshotId() + ")"));
-                steps.end(String.format(Locale.ROOT, "store up with snapshot v%s (%,d hot, %,d warm rows) in %.1f s; %s", store.snapshotId(),
-                        store.hotRows(), store.warmRows(), ready, r.rounds.get(0).describe()));
+            try (DemoRuntime rt = DemoRuntime.open(modelDir, tableDir, snapDir, line -> p.println("      " + line))) {
+                // 7. serve a first round
+                steps.begin("runtime: serve " + rawPrompts.size() + " requests (" + newTokens + " new tokens each) "
+                        + (bootstrap != null ? "from engram.inference.requests, answers + traffic to Kafka" : "in-process"));
+                if (bootstrap != null) rt.connect(bootstrap, maxBatch, newTokens);
+                waitForVersion(rt.store(), v1.version());
+                r.rounds.add(round("round 1", rt, rawPrompts, tokenizerJson));
+                steps.end(r.rounds.get(0).describe());
 
-                // 7. the traffic flows back
-                steps.begin(noKafka ? "traffic: served requests written as a file, counted by the job"
-                        : "traffic: served requests produced as InferenceTraffic, counted by the job");
+                // 8. the traffic flows back
+                steps.begin(noKafka ? "traffic: served requests (prompt + generated tokens) written as a file, counted by the job"
+                        : "traffic: the serve loop's InferenceTraffic records, counted by the job");
                 Path statsTraffic = o.resolve("stats-traffic");
-                long produced = 0;
+                List<DemoRuntime.Served> served1 = r.rounds.get(0).served;
                 if (bootstrap != null) {
-                    produced = produceTraffic(bootstrap, spec, rawPrompts);
                     runJob(statsTraffic, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.INFERENCE_TRAFFIC,
                             "--kafka-group", "engram-demo-traffic");
                 } else {
                     Path trafficFile = o.resolve("traffic").resolve("served.jsonl");
-                    produced = writeTraffic(trafficFile, rawPrompts);
+                    DemoRuntime.writeTraffic(trafficFile, served1);
                     runJob(statsTraffic, "--input", trafficFile.toString(), "--tokenizer", spec.canonicalMapId());
                 }
                 StatsSummary trafficStats = summary(statsTraffic);
-                r.trafficRecords = produced;
+                r.trafficRecords = trafficStats.records();
                 r.trafficTokens = trafficStats.tokens();
                 r.trafficLookups = trafficStats.lookups();
+                r.servedTokens = served1.stream().mapToLong(DemoRuntime.Served::tokens).sum();
                 RowStatsColumns trafficRows = StatsDirectory.readRows(StatsDirectory.latest(statsTraffic).orElseThrow());
-                steps.end(String.format(Locale.ROOT, "%d requests, %,d tokens, %,d lookups counted", produced, trafficStats.tokens(), trafficStats.lookups()));
+                steps.end(String.format(Locale.ROOT, "%d requests, %,d tokens, %,d lookups counted (served: %,d tokens x %d = %,d lookups)",
+                        trafficStats.records(), trafficStats.tokens(), trafficStats.lookups(), r.servedTokens, spec.lookupsPerToken(),
+                        r.servedTokens * spec.lookupsPerToken()));
 
-                // 8. snapshot v2 and the store picks it up
-                steps.begin("placement and snapshot v2 (corpus + traffic statistics, delta against v1); the store swaps and serves again");
+                // 9. snapshot v2, the runtime swaps and serves again
+                steps.begin("placement and snapshot v2 (corpus + traffic statistics, delta against v1); the runtime swaps and serves again");
                 DemoStats.Merged merged = DemoStats.merge(corpusRows, corpusStats, trafficRows, trafficStats);
                 SnapshotManifest v2 = publish(publisher, budgets, layout, merged.rowStats(),
                         SourcePosition.ofTokens(corpusStats.tokens() + trafficStats.tokens(), "demo corpus + traffic " + r.mode), bootstrap);
                 r.snapshots.add(v2);
-                waitForVersion(store, v2.version());
-                r.rounds.add(serve(store, manager, canon, rawPrompts, "round 2 (snapshot v" + store.snapshotId() + ")"));
+                waitForVersion(rt.store(), v2.version());
+                r.rounds.add(round("round 2", rt, rawPrompts, tokenizerJson));
                 r.mergedDistinctRows = merged.size();
-                r.storeSummary = store.metrics().summary();
-                r.swaps = store.metrics().swaps();
-                r.rejected = store.metrics().rejectedSnapshots();
+                r.mergedInferenceLookups = merged.inferenceLookups();
+                r.storeSummary = rt.store().metrics().summary();
+                r.swaps = rt.store().metrics().swaps();
+                r.rejected = rt.store().metrics().rejectedSnapshots();
                 steps.end(describe(v2) + "; " + r.rounds.get(1).describe());
             } finally {
-                Files.deleteIfExists(tableFile);
+                Files.deleteIfExists(tableDir.resolve(Tables.TABLE_FILE));
             }
 
             // 9. report
@@ -309,44 +326,32 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                         m.promotions(), m.demotions(), m.previousVersion(), m.delta() == null ? "" : " (delta " + m.delta().rows() + " rows)"));
     }
 
-    /** One round of requests: each prompt looked up as its own batch, timed. */
-    static DemoResult.Round serve(TieredEmbeddingStore store, NDManager manager, CanonicalMap canon, List<int[]> rawPrompts, String name) {
-        StoreMetrics m = store.metrics();
-        long[] before = tierPositions(m);
-        long posBefore = m.positions();
-        long nanos = 0;
-        long[] latencies = new long[rawPrompts.size()];
-        for (int i = 0; i < rawPrompts.size(); i++) {
-            int[] ids = rawPrompts.get(i).clone();
-            canon.mapInPlace(ids, 0, ids.length);
-            long s = System.nanoTime();
-            try (NDManager sub = manager.newSubManager()) {
-                NDList out = store.lookup(sub, TokenBatch.of(ids));
-                out.size();
-            }
-            latencies[i] = System.nanoTime() - s;
-            nanos += latencies[i];
-        }
-        long[] after = tierPositions(m);
+    /** One round of requests through the runtime, with the store's lookups by tier over the round. */
+    private DemoResult.Round round(String name, DemoRuntime rt, List<int[]> prompts, Path tokenizerJson) throws Exception {
+        StoreMetrics m = rt.store().metrics();
+        long[] before = DemoRuntime.tierPositions(m);
+        long t0 = System.nanoTime();
+        List<DemoRuntime.Served> served = rt.serve(name.replace(" ", ""), prompts, newTokens, maxBatch);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long[] after = DemoRuntime.tierPositions(m);
         DemoResult.Round r = new DemoResult.Round();
         r.name = name;
-        r.snapshot = store.snapshotId();
-        r.requests = rawPrompts.size();
-        r.lookups = m.positions() - posBefore;
-        r.seconds = nanos / 1e9;
+        r.served = served;
+        r.snapshot = rt.store().snapshotId();
+        r.requests = served.size();
+        r.lookups = after[after.length - 1] - before[before.length - 1];
+        r.seconds = seconds;
         for (Tier t : Tier.values()) r.servedByTier.put(t.label(), after[t.ordinal()] - before[t.ordinal()]);
-        java.util.Arrays.sort(latencies);
-        r.p50Micros = latencies[latencies.length / 2] / 1e3;
-        r.p99Micros = latencies[Math.min(latencies.length - 1, (int) Math.ceil(latencies.length * 0.99) - 1)] / 1e3;
-        r.hotRows = store.hotRows();
-        r.warmRows = store.warmRows();
+        long[] latencies = served.stream().mapToLong(DemoRuntime.Served::latencyMicros).sorted().toArray();
+        r.p50Micros = latencies[latencies.length / 2];
+        r.p99Micros = latencies[Math.min(latencies.length - 1, (int) Math.ceil(latencies.length * 0.99) - 1)];
+        r.hotRows = rt.store().hotRows();
+        r.warmRows = rt.store().warmRows();
+        r.generatedTokens = served.stream().mapToLong(s -> s.generated().length).sum();
+        DemoRuntime.Served first = served.get(0);
+        int[] tail = java.util.Arrays.copyOfRange(first.prompt(), Math.max(0, first.prompt().length - 12), first.prompt().length);
+        r.sample = "..." + DemoRuntime.decode(tokenizerJson, tail) + " => " + DemoRuntime.decode(tokenizerJson, first.generated());
         return r;
-    }
-
-    private static long[] tierPositions(StoreMetrics m) {
-        long[] a = new long[Tier.values().length];
-        for (Tier t : Tier.values()) a[t.ordinal()] = m.tier(t).positionsServed();
-        return a;
     }
 
     private static void waitForVersion(TieredEmbeddingStore store, long version) throws InterruptedException {
@@ -378,34 +383,6 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
     private static void cli(String... args) {
         int code = EngramCli.execute(args);
         if (code != 0) throw new UserError("step 'engram " + String.join(" ", args) + "' failed with exit code " + code);
-    }
-
-    private static long produceTraffic(String bootstrap, EngramSpec spec, List<int[]> rawPrompts) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-            long n = 0;
-            for (int[] ids : rawPrompts) {
-                String id = "demo-request-" + n;
-                InferenceTraffic t = InferenceTraffic.newBuilder().setRequestId(id).setSpecFingerprint(spec.fingerprint())
-                        .setPromptTokenIds(TokenIds.pack(ids)).setGeneratedTokenIds(TokenIds.empty()).setEventTime(Instant.now()).build();
-                producer.send(new ProducerRecord<>(TopicCatalog.INFERENCE_TRAFFIC, id.getBytes(StandardCharsets.UTF_8), Codecs.INFERENCE_TRAFFIC.encode(t)));
-                n++;
-            }
-            producer.flush();
-            return n;
-        }
-    }
-
-    /** File-only path: the served token ids, one JSON object per request ({"tokens":[...]}, raw tokenizer ids). */
-    private static long writeTraffic(Path file, List<int[]> rawPrompts) throws IOException {
-        Files.createDirectories(file.getParent());
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (int[] ids : rawPrompts) {
-                StringBuilder sb = new StringBuilder("{\"tokens\":[");
-                for (int i = 0; i < ids.length; i++) sb.append(i == 0 ? "" : ",").append(ids[i]);
-                w.write(sb.append("]}\n").toString());
-            }
-        }
-        return rawPrompts.size();
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

@@ -53,6 +53,13 @@ final class DemoStats {
     record Merged(RowStatsColumns rows, long now) {
         int size() { return rows.size(); }
 
+        /** Sum of the inference counts of every row: the traffic's lookups as the statistics hold them. */
+        long inferenceLookups() {
+            long s = 0;
+            for (int i = 0; i < rows.size(); i++) s += rows.inference(i);
+            return s;
+        }
+
         RowStats rowStats() {
             int n = rows.size();
             long[] keys = new long[n], counts = new long[n], last = new long[n];
