@@ -6,6 +6,8 @@ import io.engramstream.canon.TokenizerAssets;
 import io.engramstream.cli.EngramCli;
 import io.engramstream.cli.EngramCommand;
 import io.engramstream.cli.UserError;
+import io.engramstream.model.metrics.MetricsServer;
+import io.engramstream.model.metrics.RuntimeMetrics;
 import io.engramstream.model.train.Tables;
 import io.engramstream.model.train.TrainSession;
 import io.engramstream.placement.PlacementOptions;
@@ -117,11 +119,16 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Statistics job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Expose the runtime's metrics in the Prometheus format at http://127.0.0.1:PORT/metrics while the demo runs (0: any free port; default: off).")
+    Integer metricsPort;
+
     @Option(names = "--keep-broker", description = "Leave the local broker running at the end (stop it with engram kafka stop --dir OUT/kafka).")
     boolean keepBroker;
 
     @Override public Integer call() throws Exception {
         if (docs <= 0 || requests <= 0 || promptTokens < 2) throw new UserError("--docs, --requests must be positive and --prompt-tokens at least 2");
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) throw new UserError("--metrics-port must be in [0, 65535]");
         if (newTokens < 0 || maxBatch < 1 || trainSteps < 1 || hidden < 2 || hidden % 2 != 0) {
             throw new UserError("--new-tokens must be >= 0, --max-batch and --train-steps >= 1, --hidden even and >= 2");
         }
@@ -161,6 +168,7 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                 int port = freePort(), cport = freePort();
                 LocalBroker.StartResult started = broker.start(port, cport, Duration.ofSeconds(90));
                 bootstrap = started.broker().bootstrap();
+                r.brokerPid = started.broker().pid();
                 cli("topics", "apply", "--bootstrap", bootstrap);
                 steps.end("broker pid " + started.broker().pid() + " at " + bootstrap + ", topics applied (log " + o.relativize(broker.logFile()) + ")");
             } else {
@@ -226,11 +234,15 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                     if (ids.length >= 2) rawPrompts.add(ids);
                 }
             }
-            try (DemoRuntime rt = DemoRuntime.open(modelDir, tableDir, snapDir, line -> p.println("      " + line))) {
+            RuntimeMetrics runtimeMetrics = new RuntimeMetrics();
+            try (DemoRuntime rt = DemoRuntime.open(modelDir, tableDir, snapDir, line -> p.println("      " + line));
+                 MetricsServer metricsServer = metricsPort == null ? null : MetricsServer.start("127.0.0.1", metricsPort, runtimeMetrics::render)) {
+                runtimeMetrics.store(rt.store());
+                if (metricsServer != null) p.println("      runtime metrics: http://127.0.0.1:" + metricsServer.port() + "/metrics");
                 // 7. serve a first round
                 steps.begin("runtime: serve " + rawPrompts.size() + " requests (" + newTokens + " new tokens each) "
                         + (bootstrap != null ? "from engram.inference.requests, answers + traffic to Kafka" : "in-process"));
-                if (bootstrap != null) rt.connect(bootstrap, maxBatch, newTokens);
+                if (bootstrap != null) runtimeMetrics.serve(rt.connect(bootstrap, maxBatch, newTokens));
                 waitForVersion(rt.store(), v1.version());
                 r.rounds.add(round("round 1", rt, rawPrompts, tokenizerJson));
                 steps.end(r.rounds.get(0).describe());
@@ -240,12 +252,14 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                         : "traffic: the serve loop's InferenceTraffic records, counted by the job");
                 Path statsTraffic = o.resolve("stats-traffic");
                 List<DemoRuntime.Served> served1 = r.rounds.get(0).served;
+                // What round 1 answered, as the demo saw it (Kafka: its prompts + the responses' tokens): the job's
+                // input on the file-only path, a record to check the job's count against on the Kafka path.
+                Path trafficFile = o.resolve("traffic").resolve("served.jsonl");
+                DemoRuntime.writeTraffic(trafficFile, served1);
                 if (bootstrap != null) {
                     runJob(statsTraffic, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.INFERENCE_TRAFFIC,
                             "--kafka-group", "engram-demo-traffic");
                 } else {
-                    Path trafficFile = o.resolve("traffic").resolve("served.jsonl");
-                    DemoRuntime.writeTraffic(trafficFile, served1);
                     runJob(statsTraffic, "--input", trafficFile.toString(), "--tokenizer", spec.canonicalMapId());
                 }
                 StatsSummary trafficStats = summary(statsTraffic);

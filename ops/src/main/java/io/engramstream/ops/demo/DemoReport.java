@@ -126,6 +126,7 @@ final class DemoReport {
     static void writeJson(Path file, DemoResult r) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", r.mode);
+        m.put("brokerPid", r.brokerPid);
         m.put("documents", r.documents);
         m.put("corpusTokens", r.corpusTokens);
         m.put("corpusLookups", r.corpusLookups);

@@ -11,6 +11,8 @@ import java.util.Map;
 /** What one demo run measured (the summary table, summary.json and the HTML report read this). */
 final class DemoResult {
     String mode;
+    /** Process id of the local broker the demo started (Kafka path), or 0. */
+    long brokerPid;
     int documents;
     long corpusTokens, corpusLookups, corpusDistinctRows, deadLetters;
     long trafficRecords, trafficTokens, trafficLookups;

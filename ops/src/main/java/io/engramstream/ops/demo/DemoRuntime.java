@@ -7,6 +7,7 @@ import io.engramstream.model.memory.TableKind;
 import io.engramstream.model.serve.Prediction;
 import io.engramstream.model.serve.Query;
 import io.engramstream.model.serve.ServeLoop;
+import io.engramstream.model.serve.ServeMetrics;
 import io.engramstream.model.serve.ServingModel;
 import io.engramstream.model.train.CurvePoint;
 import io.engramstream.model.train.TableSetup;
@@ -119,7 +120,7 @@ final class DemoRuntime implements AutoCloseable {
     TieredEmbeddingStore store() { return model.store().orElseThrow(); }
 
     /** Serving over Kafka: requests are consumed from the request topic, answers and traffic produced by the serve loop. */
-    void connect(String bootstrap, int maxBatch, int maxNewTokens) {
+    ServeMetrics connect(String bootstrap, int maxBatch, int maxNewTokens) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrap);
         loop = new ServeLoop(model, p, ServeLoop.Settings.defaults().withBatching(maxBatch, maxNewTokens).withGroup("engram-demo-serve"), log);
@@ -132,6 +133,7 @@ final class DemoRuntime implements AutoCloseable {
         responses.partitionsFor(TopicCatalog.INFERENCE_RESPONSES).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
         responses.assign(parts);
         responses.seekToBeginning(parts);
+        return loop.metrics();
     }
 
     /**

@@ -1,0 +1,111 @@
+package io.engramstream.ops.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.engramstream.cli.EngramCli;
+import io.engramstream.snapshot.SnapshotDirectory;
+import io.engramstream.snapshot.SnapshotManifest;
+import io.engramstream.spec.EngramSpec;
+import io.engramstream.stats.RowStatsColumns;
+import io.engramstream.stats.StatsDirectory;
+import io.engramstream.stats.StatsSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code engram demo} on its Kafka path (its own KRaft broker in a separate JVM, the job on
+ * in-process MiniClusters reading the topics, the runtime serving requests from the request
+ * topic) with the tiny spec and a 20-document slice, and checks the loop closes: snapshot v1 from
+ * the corpus is what the runtime trained and answered round 1 on; the job counted exactly the
+ * tokens the runtime answered (prompts + generated tokens, from the responses the demo read back)
+ * from the InferenceTraffic topic; snapshot v2 holds those lookups as inference counts and the
+ * runtime answered round 2 on it; the report is written; and the broker process is gone.
+ */
+class DemoKafkaTest {
+    @TempDir Path tmp;
+
+    @Test
+    @Timeout(240)
+    void kafkaPathClosesTheLoopAndStopsTheBroker() throws Exception {
+        Path out = tmp.resolve("out");
+        int requests = 4, prompt = 24, generated = 4;
+        int code = EngramCli.execute("demo", "--out", out.toString(), "--spec", "tiny", "--docs", "20",
+                "--requests", Integer.toString(requests), "--prompt-tokens", Integer.toString(prompt), "--new-tokens", Integer.toString(generated),
+                "--train-steps", "2", "--hidden", "16", "--hot-bytes", "4096", "--warm-bytes", "32768", "--parallelism", "1");
+        assertEquals(0, code);
+        EngramSpec spec = EngramSpec.tiny();
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("kafka", s.get("mode").asText());
+
+        // Everything it started is stopped: the broker JVM is gone, and its pid file with it.
+        long pid = s.get("brokerPid").asLong();
+        assertTrue(pid > 0);
+        Optional<ProcessHandle> broker = ProcessHandle.of(pid);
+        assertFalse(broker.isPresent() && broker.get().isAlive(), "broker process " + pid + " still runs");
+
+        // The corpus went through Kafka: the job counted every produced document, none dead-lettered.
+        StatsSummary corpus = StatsDirectory.readSummary(StatsDirectory.latest(out.resolve("stats-corpus")).orElseThrow());
+        assertEquals(20, corpus.records());
+        assertEquals(0, corpus.deadLetters());
+        assertEquals(corpus.tokens() * spec.lookupsPerToken(), corpus.lookups());
+
+        // Snapshots: v1 (corpus) then v2 (corpus + traffic, a delta from v1), both of the job's spec.
+        Path snaps = out.resolve("snapshots");
+        List<SnapshotManifest> manifests = SnapshotDirectory.listManifests(snaps);
+        assertEquals(List.of(1L, 2L), manifests.stream().map(SnapshotManifest::version).toList());
+        for (SnapshotManifest m : manifests) assertEquals(spec.fingerprint(), m.specFingerprint());
+        assertEquals(1L, manifests.get(1).previousVersion());
+
+        // The runtime trained on v1 and answered round 1 on v1, round 2 on v2 (it swapped by itself).
+        assertEquals(1, s.get("training").get("snapshotVersion").asLong());
+        assertEquals(2, s.get("training").get("steps").asLong());
+        JsonNode rounds = s.get("rounds");
+        assertEquals(2, rounds.size());
+        for (int i = 0; i < 2; i++) {
+            JsonNode versions = rounds.get(i).get("answerSnapshotVersions");
+            assertEquals(requests, versions.size());
+            for (JsonNode v : versions) assertEquals(i + 1, v.asLong(), "round " + (i + 1) + " answered on snapshot v" + (i + 1));
+            assertEquals((long) requests * generated, rounds.get(i).get("generatedTokens").asLong());
+        }
+        assertTrue(s.get("swaps").asLong() >= 2, "seeded with v1, swapped to v2");
+        assertEquals(0, s.get("rejectedSnapshots").asLong());
+
+        // The traffic: what the demo read back from the response topic (prompt + generated tokens per
+        // request), counted here, is what the job counted from the InferenceTraffic topic.
+        long served = 0;
+        int lines = 0;
+        for (String line : Files.readAllLines(out.resolve("traffic").resolve("served.jsonl"))) {
+            served += new ObjectMapper().readTree(line).get("tokens").size();
+            lines++;
+        }
+        assertEquals(requests, lines);
+        assertEquals((long) requests * (prompt + generated), served);
+        StatsSummary traffic = StatsDirectory.readSummary(StatsDirectory.latest(out.resolve("stats-traffic")).orElseThrow());
+        assertEquals(requests, traffic.records());
+        assertEquals(served, traffic.tokens());
+        RowStatsColumns rows = StatsDirectory.readRows(StatsDirectory.latest(out.resolve("stats-traffic")).orElseThrow());
+        long inference = 0, corpusCounts = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            inference += rows.inference(i);
+            corpusCounts += rows.corpus(i);
+        }
+        assertEquals(served * spec.lookupsPerToken(), inference, "every served token's lookups counted as inference traffic");
+        assertEquals(0, corpusCounts, "the traffic topic holds no corpus");
+        assertEquals(served * spec.lookupsPerToken(), s.get("mergedInferenceLookups").asLong(), "and snapshot v2 was placed from them");
+
+        // Report files.
+        assertTrue(Files.isRegularFile(out.resolve("index.html")));
+        assertTrue(Files.isRegularFile(out.resolve("report").resolve("index.html")));
+        assertTrue(Files.isRegularFile(out.resolve("model").resolve("training-loss.png")));
+        assertFalse(Files.exists(out.resolve("store").resolve("table.engt")));
+    }
+}
