@@ -78,7 +78,7 @@ import picocli.CommandLine.Option;
                 + " a new snapshot the runtime swaps in; prints a summary and writes an HTML report to --out.",
                 "Starts (and stops, also on Ctrl-C) a local KRaft broker and an in-process Flink MiniCluster."})
 public final class DemoCommand implements Callable<Integer>, EngramCommand {
-    static final int STEPS = 10;
+    static final int STEPS = 9;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "engram-out", description = "Everything the demo writes (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -143,8 +143,18 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
         p.printf(Locale.ROOT, "engram demo: spec %s (%s), %s path, out %s%n", spec.fingerprint(), spec.describe(), r.mode, o);
 
         LocalBroker broker = noKafka ? null : new LocalBroker(o.resolve("kafka"));
-        Thread hook = new Thread(() -> stopBroker(broker, p), "engram-demo-shutdown");
-        if (broker != null && !keepBroker) Runtime.getRuntime().addShutdownHook(hook);
+        Path sparseTable = o.resolve("store").resolve(Tables.TABLE_FILE);
+        // Ctrl-C / SIGTERM: stop the broker JVM and remove the runtime's sparse table file (the MiniCluster,
+        // the serve loop and the metrics endpoint live in this JVM and end with it).
+        Thread hook = new Thread(() -> {
+            if (!keepBroker) stopBroker(broker, p);
+            try {
+                Files.deleteIfExists(sparseTable);
+            } catch (IOException ignored) {
+                // best effort on the way out
+            }
+        }, "engram-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             // 1. assets
             steps.begin("assets: DeepSeek-V3 tokenizer (pinned, sha256-checked, cached) and the Europarl sample");
@@ -182,37 +192,37 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             }
             steps.end(r.documents + " documents");
 
-            // 4. statistics over the corpus
-            steps.begin("statistics job (Flink MiniCluster, parallelism " + parallelism + ") over the corpus");
-            Path statsCorpus = o.resolve("stats-corpus");
+            // 4. statistics over the corpus; the job places and publishes snapshot v1 itself
+            steps.begin("statistics job (Flink MiniCluster, parallelism " + parallelism + ") over the corpus; it publishes snapshot v1 (hot "
+                    + mib(hotBytes) + ", warm " + mib(warmBytes) + ") into " + o.relativize(o.resolve("snapshots")));
+            Path snapDir = o.resolve("snapshots");
+            deleteTree(snapDir);   // versions start at 1 on every demo run
+            String[] budgetArgs = {"--placement.hot-bytes", Long.toString(hotBytes), "--placement.warm-bytes", Long.toString(warmBytes)};
             if (bootstrap != null) {
-                runJob(statsCorpus, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.CORPUS_TEXT,
+                runJob(o, budgetArgs, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.CORPUS_TEXT,
                         "--kafka-group", "engram-demo-corpus");
             } else {
-                runJob(statsCorpus, "--input", slice.toString());
+                runJob(o, budgetArgs, "--input", slice.toString());
             }
-            StatsSummary corpusStats = summary(statsCorpus);
+            StatsSummary corpusStats = summary(o);
             r.corpusTokens = corpusStats.tokens();
             r.corpusLookups = corpusStats.lookups();
             r.corpusDistinctRows = corpusStats.distinctRows();
             r.deadLetters = corpusStats.deadLetters();
-            RowStatsColumns corpusRows = StatsDirectory.readRows(StatsDirectory.latest(statsCorpus).orElseThrow());
-            steps.end(String.format(Locale.ROOT, "%,d tokens, %,d lookups, %,d distinct rows, %,d dead letters",
-                    corpusStats.tokens(), corpusStats.lookups(), corpusStats.distinctRows(), corpusStats.deadLetters()));
-
-            // 5. snapshot v1
-            steps.begin("placement and snapshot v1 (hot " + mib(hotBytes) + ", warm " + mib(warmBytes) + ")");
-            Path snapDir = o.resolve("snapshots");
-            deleteTree(snapDir);
+            RowStatsColumns corpusRows = StatsDirectory.readRows(StatsDirectory.latest(o).orElseThrow());
+            SnapshotManifest v1 = SnapshotDirectory.readLatest(snapDir)
+                    .orElseThrow(() -> new IllegalStateException("the statistics job published no snapshot into " + snapDir));
+            // The job announces its snapshots on the manifest topic once the publish branch is merged; until then the demo does.
+            if (bootstrap != null) announce(bootstrap, v1);
+            r.snapshots.add(v1);
+            steps.end(String.format(Locale.ROOT, "%,d tokens, %,d lookups, %,d distinct rows, %,d dead letters; %s from %s",
+                    corpusStats.tokens(), corpusStats.lookups(), corpusStats.distinctRows(), corpusStats.deadLetters(), describe(v1),
+                    v1.source().description()));
             SnapshotDirectory directory = new SnapshotDirectory(snapDir, 10);
             RowLayout layout = RowLayout.of(spec);
             PlacementPublisher publisher = new PlacementPublisher(directory, layout, spec.fingerprint(), canon.fingerprint(),
                     WriteOptions.DEFAULT, true);
             TierBudgets budgets = TierBudgets.global(spec.bytesPerRow(), hotBytes, warmBytes);
-            SnapshotManifest v1 = publish(publisher, budgets, layout, DemoStats.rowStats(corpusRows, corpusStats),
-                    SourcePosition.ofTokens(corpusStats.tokens(), "demo corpus " + r.mode), bootstrap);
-            r.snapshots.add(v1);
-            steps.end(describe(v1));
 
             // 6. the runtime trains a few steps on the placement of the latest snapshot
             DemoRuntime.ModelSettings ms = new DemoRuntime.ModelSettings(trainSteps, hidden, 2, 64, 4, 4096, 600_000L);
@@ -273,7 +283,7 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                         r.servedTokens * spec.lookupsPerToken()));
 
                 // 9. snapshot v2, the runtime swaps and serves again
-                steps.begin("placement and snapshot v2 (corpus + traffic statistics, delta against v1); the runtime swaps and serves again");
+                steps.begin("placement and snapshot v2 by the demo (corpus + traffic statistics, delta against v1); the runtime swaps and serves again");
                 DemoStats.Merged merged = DemoStats.merge(corpusRows, corpusStats, trafficRows, trafficStats);
                 SnapshotManifest v2 = publish(publisher, budgets, layout, merged.rowStats(),
                         SourcePosition.ofTokens(corpusStats.tokens() + trafficStats.tokens(), "demo corpus + traffic " + r.mode), bootstrap);
@@ -305,13 +315,11 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             p.printf(Locale.ROOT, "%ndone in %.1f s. Open %s%n", r.wallSeconds, html);
             return 0;
         } finally {
-            if (broker != null && !keepBroker) {
-                stopBroker(broker, p);
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running or ran: it stopped the broker
-                }
+            if (broker != null && !keepBroker) stopBroker(broker, p);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran: it stopped the broker
             }
         }
     }
@@ -322,15 +330,18 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
         long version = publisher.nextVersion();
         PendingSnapshot pending = publisher.prepare(result, version, source, System.currentTimeMillis());
         SnapshotManifest m = publisher.commit(pending);
-        if (bootstrap != null) {
-            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-                producer.send(new ProducerRecord<>(TopicCatalog.SNAPSHOT_MANIFESTS, m.specFingerprint().getBytes(StandardCharsets.UTF_8),
-                        Codecs.SNAPSHOT_MANIFEST.encode(SnapshotManifests.toAvro(m)))).get();
-            } catch (Exception e) {
-                throw new IOException("cannot send the manifest of snapshot " + version + ": " + e.getMessage(), e);
-            }
-        }
+        if (bootstrap != null) announce(bootstrap, m);
         return m;
+    }
+
+    /** Sends a snapshot's manifest to the manifest topic (keyed by spec fingerprint, as the job's publisher does). */
+    private static void announce(String bootstrap, SnapshotManifest m) throws IOException {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            producer.send(new ProducerRecord<>(TopicCatalog.SNAPSHOT_MANIFESTS, m.specFingerprint().getBytes(StandardCharsets.UTF_8),
+                    Codecs.SNAPSHOT_MANIFEST.encode(SnapshotManifests.toAvro(m)))).get();
+        } catch (Exception e) {
+            throw new IOException("cannot send the manifest of snapshot " + m.version() + ": " + e.getMessage(), e);
+        }
     }
 
     private static String describe(SnapshotManifest m) {
@@ -382,8 +393,13 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
     }
 
     private void runJob(Path statsOut, String... inputArgs) {
+        runJob(statsOut, new String[0], inputArgs);
+    }
+
+    private void runJob(Path statsOut, String[] extra, String... inputArgs) {
         List<String> a = new ArrayList<>(List.of("run", "--out", statsOut.toString(), "--spec", specArg, "--parallelism",
                 Integer.toString(parallelism), "--checkpoint-interval", "2s", "--restart-attempts", "0", "--quiet"));
+        a.addAll(List.of(extra));
         a.addAll(List.of(inputArgs));
         cli(a.toArray(new String[0]));
     }

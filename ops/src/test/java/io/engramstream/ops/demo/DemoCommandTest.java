@@ -69,7 +69,7 @@ class DemoCommandTest {
         assertEquals(tokens, s.get("corpusTokens").asLong());
         assertEquals(tokens * spec.lookupsPerToken(), s.get("corpusLookups").asLong());
         assertEquals(corpusRows.size(), s.get("corpusDistinctRows").asLong());
-        StatsSummary job = StatsDirectory.readSummary(StatsDirectory.latest(out.resolve("stats-corpus")).orElseThrow());
+        StatsSummary job = StatsDirectory.readSummary(StatsDirectory.latest(out).orElseThrow());
         assertEquals(job.tokens(), s.get("corpusTokens").asLong());
         assertEquals(0, s.get("deadLetters").asLong());
 
@@ -116,6 +116,7 @@ class DemoCommandTest {
         SnapshotManifest latest = SnapshotDirectory.readLatest(snaps).orElseThrow();
         assertEquals(2, latest.version());
         assertEquals(1L, latest.previousVersion());
+        assertEquals("statistics final", SnapshotDirectory.listManifests(snaps).get(0).source().description(), "v1 comes from the job");
         assertTrue(latest.hotRows() <= 4096 / spec.bytesPerRow() && latest.hotRows() > 0);
         assertTrue(latest.warmRows() <= 32768 / spec.bytesPerRow() && latest.warmRows() > 0);
         for (SnapshotManifest m : SnapshotDirectory.listManifests(snaps)) {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@code engram demo} on its Kafka path (its own KRaft broker in a separate JVM, the job on
  * in-process MiniClusters reading the topics, the runtime serving requests from the request
- * topic) with the tiny spec and a 20-document slice, and checks the loop closes: snapshot v1 from
- * the corpus is what the runtime trained and answered round 1 on; the job counted exactly the
+ * topic) with the tiny spec and a 20-document slice, and checks the loop closes: snapshot v1, which
+ * the job published from the corpus statistics, is what the runtime trained and answered round 1 on; the job counted exactly the
  * tokens the runtime answered (prompts + generated tokens, from the responses the demo read back)
  * from the InferenceTraffic topic; snapshot v2 holds those lookups as inference counts and the
  * runtime answered round 2 on it; the report is written; and the broker process is gone.
@@ -53,7 +53,7 @@ class DemoKafkaTest {
         assertFalse(broker.isPresent() && broker.get().isAlive(), "broker process " + pid + " still runs");
 
         // The corpus went through Kafka: the job counted every produced document, none dead-lettered.
-        StatsSummary corpus = StatsDirectory.readSummary(StatsDirectory.latest(out.resolve("stats-corpus")).orElseThrow());
+        StatsSummary corpus = StatsDirectory.readSummary(StatsDirectory.latest(out).orElseThrow());
         assertEquals(20, corpus.records());
         assertEquals(0, corpus.deadLetters());
         assertEquals(corpus.tokens() * spec.lookupsPerToken(), corpus.lookups());
@@ -64,6 +64,7 @@ class DemoKafkaTest {
         assertEquals(List.of(1L, 2L), manifests.stream().map(SnapshotManifest::version).toList());
         for (SnapshotManifest m : manifests) assertEquals(spec.fingerprint(), m.specFingerprint());
         assertEquals(1L, manifests.get(1).previousVersion());
+        assertEquals("statistics final", manifests.get(0).source().description(), "v1 is the job's own in-job publication");
 
         // The runtime trained on v1 and answered round 1 on v1, round 2 on v2 (it swapped by itself).
         assertEquals(1, s.get("training").get("snapshotVersion").asLong());
