@@ -245,10 +245,12 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                 }
             }
             RuntimeMetrics runtimeMetrics = new RuntimeMetrics();
-            try (DemoRuntime rt = DemoRuntime.open(modelDir, tableDir, snapDir, line -> p.println("      " + line));
+            try (DemoRuntime rt = DemoRuntime.open(modelDir, tableDir, snapDir, bootstrap, line -> p.println("      " + line));
                  MetricsServer metricsServer = metricsPort == null ? null : MetricsServer.start("127.0.0.1", metricsPort, runtimeMetrics::render)) {
                 runtimeMetrics.store(rt.store());
                 if (metricsServer != null) p.println("      runtime metrics: http://127.0.0.1:" + metricsServer.port() + "/metrics");
+                p.println("      the runtime's store follows " + (bootstrap != null ? "the manifest topic " + TopicCatalog.SNAPSHOT_MANIFESTS
+                        + " (files in " + o.relativize(snapDir) + ")" : o.relativize(snapDir) + "/LATEST (polled every 200 ms)"));
                 // 7. serve a first round
                 steps.begin("runtime: serve " + rawPrompts.size() + " requests (" + newTokens + " new tokens each) "
                         + (bootstrap != null ? "from engram.inference.requests, answers + traffic to Kafka" : "in-process"));

@@ -20,6 +20,7 @@ import io.engramstream.schemas.ResponseStatus;
 import io.engramstream.schemas.TokenIds;
 import io.engramstream.snapshot.Tier;
 import io.engramstream.spec.EngramSpec;
+import io.engramstream.store.ManifestTopicFollower;
 import io.engramstream.store.SnapshotFollower;
 import io.engramstream.store.StoreMetrics;
 import io.engramstream.store.TieredEmbeddingStore;
@@ -50,8 +51,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The model side of the demo: trains a few steps of the Engram language model with its table in
  * the tiered store placed by the latest snapshot, then serves requests with it (over Kafka
- * through {@link ServeLoop}, or in-process on the file-only path) while a {@link SnapshotFollower}
- * swaps the store's placement whenever the snapshot directory's LATEST moves.
+ * through {@link ServeLoop}, or in-process on the file-only path) while its store swaps placements
+ * as new snapshots are announced on the manifest topic (Kafka path) or appear in the snapshot
+ * directory's LATEST (file-only path).
  *
  * <p>The table has the statistics job's spec (same fingerprint end to end). Its rows start at
  * zero ({@code row-init-std 0}): the cold file is then sparse and only the rows training writes
@@ -68,15 +70,17 @@ final class DemoRuntime implements AutoCloseable {
 
     private final ServingModel model;
     private final SnapshotFollower follower;
+    private final ManifestTopicFollower manifests;
     private final Consumer<String> log;
     private ServeLoop loop;
     private KafkaProducer<byte[], byte[]> requests;
     private KafkaConsumer<byte[], byte[]> responses;
     private final Map<String, InferenceResponse> answered = new HashMap<>();
 
-    private DemoRuntime(ServingModel model, SnapshotFollower follower, Consumer<String> log) {
+    private DemoRuntime(ServingModel model, SnapshotFollower follower, ManifestTopicFollower manifests, Consumer<String> log) {
         this.model = model;
         this.follower = follower;
+        this.manifests = manifests;
         this.log = log;
     }
 
@@ -103,13 +107,26 @@ final class DemoRuntime implements AutoCloseable {
         return TrainSession.run(r, log);
     }
 
-    /** Opens the newest checkpoint for serving on the tiered store, following {@code snapshots} every 200 ms. */
-    static DemoRuntime open(Path checkpointDir, Path tableDir, Path snapshots, Consumer<String> log) throws IOException {
+    /**
+     * Opens the newest checkpoint for serving on the tiered store. With {@code bootstrap} the store
+     * follows the manifest topic (a manifest names a file in {@code snapshots}, verified before it is
+     * applied); without, it polls {@code snapshots}/LATEST every 200 ms.
+     */
+    static DemoRuntime open(Path checkpointDir, Path tableDir, Path snapshots, String bootstrap, Consumer<String> log) throws IOException {
         EngineThreads.use(1);
         ServingModel model = ServingModel.open(checkpointDir, new TableSetup(TableKind.TIERED, tableDir, 0, 0, null), log);
         try {
-            SnapshotFollower f = new SnapshotFollower(model.store().orElseThrow(), snapshots).start(Duration.ofMillis(200));
-            return new DemoRuntime(model, f, log);
+            TieredEmbeddingStore store = model.store().orElseThrow();
+            SnapshotFollower f = new SnapshotFollower(store, snapshots);
+            ManifestTopicFollower manifests = null;
+            if (bootstrap != null) {
+                Properties p = new Properties();
+                p.setProperty("bootstrap.servers", bootstrap);
+                manifests = new ManifestTopicFollower(store, f, p, TopicCatalog.SNAPSHOT_MANIFESTS).start();
+            } else {
+                f.start(Duration.ofMillis(200));
+            }
+            return new DemoRuntime(model, f, manifests, log);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -239,6 +256,7 @@ final class DemoRuntime implements AutoCloseable {
             if (requests != null) requests.close(Duration.ofSeconds(5));
             if (responses != null) responses.close(Duration.ofSeconds(5));
         } finally {
+            if (manifests != null) manifests.close();
             follower.close();
             model.close();
         }
