@@ -209,7 +209,6 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             r.corpusLookups = corpusStats.lookups();
             r.corpusDistinctRows = corpusStats.distinctRows();
             r.deadLetters = corpusStats.deadLetters();
-            RowStatsColumns corpusRows = StatsDirectory.readRows(StatsDirectory.latest(o).orElseThrow());
             SnapshotManifest v1 = SnapshotDirectory.readLatest(snapDir)
                     .orElseThrow(() -> new IllegalStateException("the statistics job published no snapshot into " + snapDir));
             // The job announces its snapshots on the manifest topic once the publish branch is merged; until then the demo does.
@@ -218,13 +217,8 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             steps.end(String.format(Locale.ROOT, "%,d tokens, %,d lookups, %,d distinct rows, %,d dead letters; %s from %s",
                     corpusStats.tokens(), corpusStats.lookups(), corpusStats.distinctRows(), corpusStats.deadLetters(), describe(v1),
                     v1.source().description()));
-            SnapshotDirectory directory = new SnapshotDirectory(snapDir, 10);
-            RowLayout layout = RowLayout.of(spec);
-            PlacementPublisher publisher = new PlacementPublisher(directory, layout, spec.fingerprint(), canon.fingerprint(),
-                    WriteOptions.DEFAULT, true);
-            TierBudgets budgets = TierBudgets.global(spec.bytesPerRow(), hotBytes, warmBytes);
 
-            // 6. the runtime trains a few steps on the placement of the latest snapshot
+            // 5. the runtime trains a few steps on the placement of the latest snapshot
             DemoRuntime.ModelSettings ms = new DemoRuntime.ModelSettings(trainSteps, hidden, 2, 64, 4, 4096, 600_000L);
             steps.begin(String.format(Locale.ROOT, "runtime: train %d steps of the Engram LM (%d layers, Engram at %s), table in the tiered store placed by %s/LATEST",
                     trainSteps, DemoRuntime.layersFor(spec), spec.layerIds(), o.relativize(snapDir)));
@@ -251,7 +245,7 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                 if (metricsServer != null) p.println("      runtime metrics: http://127.0.0.1:" + metricsServer.port() + "/metrics");
                 p.println("      the runtime's store follows " + (bootstrap != null ? "the manifest topic " + TopicCatalog.SNAPSHOT_MANIFESTS
                         + " (files in " + o.relativize(snapDir) + ")" : o.relativize(snapDir) + "/LATEST (polled every 200 ms)"));
-                // 7. serve a first round
+                // 6. serve a first round
                 steps.begin("runtime: serve " + rawPrompts.size() + " requests (" + newTokens + " new tokens each) "
                         + (bootstrap != null ? "from engram.inference.requests, answers + traffic to Kafka" : "in-process"));
                 if (bootstrap != null) runtimeMetrics.serve(rt.connect(bootstrap, maxBatch, newTokens));
@@ -259,45 +253,63 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                 r.rounds.add(round("round 1", rt, rawPrompts, tokenizerJson));
                 steps.end(r.rounds.get(0).describe());
 
-                // 8. the traffic flows back
-                steps.begin(noKafka ? "traffic: served requests (prompt + generated tokens) written as a file, counted by the job"
-                        : "traffic: the serve loop's InferenceTraffic records, counted by the job");
-                Path statsTraffic = o.resolve("stats-traffic");
+                // 7. the traffic flows back: the job counts everything on the bus again, corpus + served traffic
+                steps.begin(noKafka ? "statistics job over the corpus + the served requests (prompt + generated tokens, a file); snapshot v2"
+                        : "statistics job over the corpus + the serve loop's InferenceTraffic topic (a bounded replay); snapshot v2");
                 List<DemoRuntime.Served> served1 = r.rounds.get(0).served;
                 // What round 1 answered, as the demo saw it (Kafka: its prompts + the responses' tokens): the job's
-                // input on the file-only path, a record to check the job's count against on the Kafka path.
+                // traffic input on the file-only path, a record to check the job's count against on the Kafka path.
                 Path trafficFile = o.resolve("traffic").resolve("served.jsonl");
                 DemoRuntime.writeTraffic(trafficFile, served1);
                 if (bootstrap != null) {
-                    runJob(statsTraffic, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.INFERENCE_TRAFFIC,
-                            "--kafka-group", "engram-demo-traffic");
+                    runJob(o, budgetArgs, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics",
+                            TopicCatalog.CORPUS_TEXT + "," + TopicCatalog.INFERENCE_TRAFFIC, "--kafka-group", "engram-demo-replay");
                 } else {
-                    runJob(statsTraffic, "--input", trafficFile.toString(), "--tokenizer", spec.canonicalMapId());
+                    Path replay = o.resolve("replay");
+                    deleteTree(replay);
+                    Files.createDirectories(replay);
+                    // One input format per directory: the corpus bodies as {"text": ...} lines beside the traffic's token lines.
+                    writeCorpusJsonl(slice, replay.resolve("corpus.jsonl"));
+                    Files.copy(trafficFile, replay.resolve(trafficFile.getFileName()));
+                    runJob(o, budgetArgs, "--input", replay.toString(), "--tokenizer", spec.canonicalMapId());
                 }
-                StatsSummary trafficStats = summary(statsTraffic);
-                r.trafficRecords = trafficStats.records();
-                r.trafficTokens = trafficStats.tokens();
-                r.trafficLookups = trafficStats.lookups();
+                StatsSummary all = summary(o);
+                RowStatsColumns allRows = StatsDirectory.readRows(StatsDirectory.latest(o).orElseThrow());
+                long inference = 0;
+                for (int i = 0; i < allRows.size(); i++) inference += allRows.inference(i);
+                r.trafficRecords = all.records() - corpusStats.records();
+                r.trafficLookups = inference;
+                r.trafficTokens = inference / spec.lookupsPerToken();
                 r.servedTokens = served1.stream().mapToLong(DemoRuntime.Served::tokens).sum();
-                RowStatsColumns trafficRows = StatsDirectory.readRows(StatsDirectory.latest(statsTraffic).orElseThrow());
-                steps.end(String.format(Locale.ROOT, "%d requests, %,d tokens, %,d lookups counted (served: %,d tokens x %d = %,d lookups)",
-                        trafficStats.records(), trafficStats.tokens(), trafficStats.lookups(), r.servedTokens, spec.lookupsPerToken(),
-                        r.servedTokens * spec.lookupsPerToken()));
-
-                // 9. snapshot v2, the runtime swaps and serves again
-                steps.begin("placement and snapshot v2 by the demo (corpus + traffic statistics, delta against v1); the runtime swaps and serves again");
-                DemoStats.Merged merged = DemoStats.merge(corpusRows, corpusStats, trafficRows, trafficStats);
-                SnapshotManifest v2 = publish(publisher, budgets, layout, merged.rowStats(),
-                        SourcePosition.ofTokens(corpusStats.tokens() + trafficStats.tokens(), "demo corpus + traffic " + r.mode), bootstrap);
+                r.mergedDistinctRows = all.distinctRows();
+                r.mergedInferenceLookups = inference;
+                SnapshotManifest v2 = SnapshotDirectory.readLatest(snapDir).orElseThrow();
+                if (v2.version() > v1.version()) {
+                    r.v2Source = "the job";
+                } else {
+                    // The job's publisher skipped this run's `final` statistics (same tag as v1's: main before the
+                    // publish branch); plan them with the same placement code.
+                    r.v2Source = "the demo (the job did not republish a second bounded run's final statistics)";
+                    SnapshotDirectory directory = new SnapshotDirectory(snapDir, 10);
+                    RowLayout layout = RowLayout.of(spec);
+                    PlacementPublisher publisher = new PlacementPublisher(directory, layout, spec.fingerprint(), canon.fingerprint(),
+                            WriteOptions.DEFAULT, true);
+                    v2 = publish(publisher, TierBudgets.global(spec.bytesPerRow(), hotBytes, warmBytes), layout,
+                            DemoStats.rowStats(allRows, all), SourcePosition.ofTokens(all.tokens(), "demo: statistics final of the replay"), bootstrap);
+                }
                 r.snapshots.add(v2);
+                steps.end(String.format(Locale.ROOT, "%,d traffic records, %,d inference lookups counted (served: %,d tokens x %d = %,d); "
+                                + "%,d tokens in all; %s by %s", r.trafficRecords, inference, r.servedTokens, spec.lookupsPerToken(),
+                        r.servedTokens * spec.lookupsPerToken(), all.tokens(), describe(v2), r.v2Source));
+
+                // 8. the runtime picks v2 up by itself and serves again
+                steps.begin("runtime: swaps to snapshot v" + v2.version() + " and serves the same requests again");
                 waitForVersion(rt.store(), v2.version());
                 r.rounds.add(round("round 2", rt, rawPrompts, tokenizerJson));
-                r.mergedDistinctRows = merged.size();
-                r.mergedInferenceLookups = merged.inferenceLookups();
                 r.storeSummary = rt.store().metrics().summary();
                 r.swaps = rt.store().metrics().swaps();
                 r.rejected = rt.store().metrics().rejectedSnapshots();
-                steps.end(describe(v2) + "; " + r.rounds.get(1).describe());
+                steps.end(r.rounds.get(1).describe());
             } finally {
                 Files.deleteIfExists(tableDir.resolve(Tables.TABLE_FILE));
             }
@@ -415,6 +427,20 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
     private static void cli(String... args) {
         int code = EngramCli.execute(args);
         if (code != 0) throw new UserError("step 'engram " + String.join(" ", args) + "' failed with exit code " + code);
+    }
+
+    /** Europarl lines (title, date, body) as JSON lines {"text": body}: the same text the europarl format counts. */
+    static void writeCorpusJsonl(Path europarlLines, Path jsonl) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (BufferedReader in = Files.newBufferedReader(europarlLines, StandardCharsets.UTF_8);
+             BufferedWriter w = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] f = line.split("\t", 3);
+                w.write(json.writeValueAsString(Map.of("text", f.length == 3 ? f[2] : line)));
+                w.write('\n');
+            }
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

@@ -18,7 +18,10 @@ final class DemoResult {
     long trafficRecords, trafficTokens, trafficLookups;
     /** Tokens (prompt + generated) of the first round's answers, counted from the answers themselves. */
     long servedTokens;
+    /** Distinct rows and inference lookups in the statistics snapshot v2 was placed from (corpus + traffic). */
     long mergedDistinctRows, mergedInferenceLookups;
+    /** Who published snapshot v2: the job (in-job publication) or the demo (fallback). */
+    String v2Source = "";
     Training training;
     long swaps, rejected;
     String storeSummary = "";

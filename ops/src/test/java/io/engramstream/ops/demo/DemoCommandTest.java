@@ -69,8 +69,13 @@ class DemoCommandTest {
         assertEquals(tokens, s.get("corpusTokens").asLong());
         assertEquals(tokens * spec.lookupsPerToken(), s.get("corpusLookups").asLong());
         assertEquals(corpusRows.size(), s.get("corpusDistinctRows").asLong());
+        // The job's last statistics (the replay: corpus + served traffic) hold both, each by source.
         StatsSummary job = StatsDirectory.readSummary(StatsDirectory.latest(out).orElseThrow());
-        assertEquals(job.tokens(), s.get("corpusTokens").asLong());
+        assertEquals(tokens + s.get("trafficTokens").asLong(), job.tokens());
+        io.engramstream.stats.RowStatsColumns rows = StatsDirectory.readRows(StatsDirectory.latest(out).orElseThrow());
+        long corpusCounts = 0;
+        for (int i = 0; i < rows.size(); i++) corpusCounts += rows.corpus(i);
+        assertEquals(tokens * spec.lookupsPerToken(), corpusCounts, "the replay counted the corpus exactly once again");
         assertEquals(0, s.get("deadLetters").asLong());
 
         // Runtime: trained on snapshot v1 with the job's spec; the checkpoint holds the same spec.

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * topic) with the tiny spec and a 20-document slice, and checks the loop closes: snapshot v1, which
  * the job published from the corpus statistics, is what the runtime trained and answered round 1 on; the job counted exactly the
  * tokens the runtime answered (prompts + generated tokens, from the responses the demo read back)
- * from the InferenceTraffic topic; snapshot v2 holds those lookups as inference counts and the
+ * from the InferenceTraffic topic, and the corpus again exactly, in its replay of both topics;
+ * snapshot v2 holds those lookups as inference counts and the
  * runtime answered round 2 on it; the report is written; and the broker process is gone.
  */
 class DemoKafkaTest {
@@ -53,10 +54,9 @@ class DemoKafkaTest {
         assertFalse(broker.isPresent() && broker.get().isAlive(), "broker process " + pid + " still runs");
 
         // The corpus went through Kafka: the job counted every produced document, none dead-lettered.
-        StatsSummary corpus = StatsDirectory.readSummary(StatsDirectory.latest(out).orElseThrow());
-        assertEquals(20, corpus.records());
-        assertEquals(0, corpus.deadLetters());
-        assertEquals(corpus.tokens() * spec.lookupsPerToken(), corpus.lookups());
+        long corpusTokens = s.get("corpusTokens").asLong();
+        assertEquals(corpusTokens * spec.lookupsPerToken(), s.get("corpusLookups").asLong());
+        assertEquals(0, s.get("deadLetters").asLong());
 
         // Snapshots: v1 (corpus) then v2 (corpus + traffic, a delta from v1), both of the job's spec.
         Path snaps = out.resolve("snapshots");
@@ -90,18 +90,22 @@ class DemoKafkaTest {
         }
         assertEquals(requests, lines);
         assertEquals((long) requests * (prompt + generated), served);
-        StatsSummary traffic = StatsDirectory.readSummary(StatsDirectory.latest(out.resolve("stats-traffic")).orElseThrow());
-        assertEquals(requests, traffic.records());
-        assertEquals(served, traffic.tokens());
-        RowStatsColumns rows = StatsDirectory.readRows(StatsDirectory.latest(out.resolve("stats-traffic")).orElseThrow());
+        // The job's last run replayed both topics: the 20 corpus documents again (counted exactly as
+        // before) and the 4 traffic records, each lookup under its source.
+        StatsSummary all = StatsDirectory.readSummary(StatsDirectory.latest(out).orElseThrow());
+        assertEquals(20 + requests, all.records());
+        assertEquals(corpusTokens + served, all.tokens());
+        RowStatsColumns rows = StatsDirectory.readRows(StatsDirectory.latest(out).orElseThrow());
         long inference = 0, corpusCounts = 0;
         for (int i = 0; i < rows.size(); i++) {
             inference += rows.inference(i);
             corpusCounts += rows.corpus(i);
         }
         assertEquals(served * spec.lookupsPerToken(), inference, "every served token's lookups counted as inference traffic");
-        assertEquals(0, corpusCounts, "the traffic topic holds no corpus");
+        assertEquals(corpusTokens * spec.lookupsPerToken(), corpusCounts, "the corpus replay counted exactly once again");
         assertEquals(served * spec.lookupsPerToken(), s.get("mergedInferenceLookups").asLong(), "and snapshot v2 was placed from them");
+        String v2By = s.get("v2PublishedBy").asText();
+        if (v2By.equals("the job")) assertTrue(manifests.get(1).source().description().startsWith("statistics final"), v2By);
 
         // Report files.
         assertTrue(Files.isRegularFile(out.resolve("index.html")));
