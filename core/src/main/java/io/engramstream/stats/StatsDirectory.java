@@ -172,13 +172,7 @@ public final class StatsDirectory {
     /** All rows of a publication (the parts its summary lists), sorted by row key. */
     public static RowStatsColumns readRows(Path publication) throws IOException {
         List<RowStatsColumns> parts = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        if (Files.exists(publication.resolve("summary.json"))) {
-            for (String name : readSummary(publication).parts()) files.add(publication.resolve(name));
-        } else {
-            files.addAll(partFiles(publication));
-        }
-        for (Path f : files) parts.add(readPart(f));
+        for (Path f : publicationParts(publication)) parts.add(readPart(f));
         return parts.size() == 1 ? parts.get(0) : RowStatsColumns.mergeSorted(parts);
     }
 
@@ -239,6 +233,34 @@ public final class StatsDirectory {
     }
 
     public static RowStatsColumns readPart(Path file) throws IOException {
+        RowStatsColumns[] rows = {null};
+        scanPart(file, n -> rows[0] = new RowStatsColumns(n), (k, c, i, s, l) -> rows[0].add(k, c, i, s, l));
+        return rows[0];
+    }
+
+    /** The files of a publication's parts (those its summary lists, else every part file), in part order. */
+    public static List<Path> publicationParts(Path publication) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (Files.exists(publication.resolve("summary.json"))) {
+            for (String name : readSummary(publication).parts()) files.add(publication.resolve(name));
+        } else {
+            files.addAll(partFiles(publication));
+        }
+        return files;
+    }
+
+    /**
+     * Streams the rows of a part file through {@code visitor} (key order) with one fixed 1.3 MB
+     * buffer: memory does not grow with the part, so a planner can visit a publication far larger
+     * than its heap. Validates like {@link #readPart}.
+     *
+     * @return the number of rows visited
+     */
+    public static long scanPart(Path file, RowStatsTable.RowVisitor visitor) throws IOException {
+        return scanPart(file, n -> {}, visitor);
+    }
+
+    private static long scanPart(Path file, java.util.function.IntConsumer sized, RowStatsTable.RowVisitor visitor) throws IOException {
         long n;
         long rowsStart;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
@@ -255,8 +277,8 @@ public final class StatsDirectory {
                 throw new IOException(file + ": truncated or damaged statistics part file (" + n + " rows declared, "
                         + ch.size() + " bytes)");
             }
+            sized.accept((int) n);
             ch.position(rowsStart);
-            RowStatsColumns rows = new RowStatsColumns((int) n);
             ByteBuffer buf = ByteBuffer.allocate(40 << 15);
             long left = n;
             while (left > 0) {
@@ -267,11 +289,11 @@ public final class StatsDirectory {
                 }
                 buf.flip();
                 while (buf.remaining() >= 40) {
-                    rows.add(buf.getLong(), buf.getLong(), buf.getLong(), Double.longBitsToDouble(buf.getLong()), buf.getLong());
+                    visitor.row(buf.getLong(), buf.getLong(), buf.getLong(), Double.longBitsToDouble(buf.getLong()), buf.getLong());
                     left--;
                 }
             }
-            return rows;
+            return n;
         }
     }
 

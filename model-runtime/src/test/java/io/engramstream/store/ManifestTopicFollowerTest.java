@@ -73,6 +73,15 @@ class ManifestTopicFollowerTest {
             assertArrayEquals(new long[] {RowKey.of(1, 5)}, store.hotKeys());
             assertArrayEquals(new long[] {RowKey.of(0, 6), RowKey.of(1, 7)}, store.warmKeys());
             assertEquals(1, store.metrics().rejectedSnapshots());
+
+            // Duplicates (a publisher re-announcing LATEST after a crash) and an old version again are ignored, not rejected.
+            KAFKA.produce(topic, key, Codecs.SNAPSHOT_MANIFEST.encode(SnapshotManifests.toAvro(m2)));
+            KAFKA.produce(topic, key, Codecs.SNAPSHOT_MANIFEST.encode(SnapshotManifests.toAvro(m1)));
+            SnapshotManifest m3 = publish(d, t.spec, 3, new long[] {RowKey.of(0, 8)}, new long[0]);
+            KAFKA.produce(topic, key, Codecs.SNAPSHOT_MANIFEST.encode(SnapshotManifests.toAvro(m3)));
+            await(() -> store.snapshotId().equals("3"), "version 3 after the duplicates");
+            assertArrayEquals(new long[] {RowKey.of(0, 8)}, store.hotKeys());
+            assertEquals(1, store.metrics().rejectedSnapshots(), "duplicates are not rejections");
         }
     }
 }

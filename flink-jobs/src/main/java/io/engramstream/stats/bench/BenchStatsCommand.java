@@ -52,7 +52,7 @@ public final class BenchStatsCommand implements Callable<Integer>, EngramCommand
     double zipfS;
     @Option(names = "--europarl-repeat", defaultValue = "8", description = "Passes over the Europarl tokens per optimized run (default: ${DEFAULT-VALUE}).")
     int europarlRepeat;
-    @Option(names = "--naive-tokens", defaultValue = "250000", description = "Tokens per naive run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--naive-tokens", defaultValue = "1000000", description = "Tokens per naive run: long enough for checkpoints at the default interval (default: ${DEFAULT-VALUE}).")
     long naiveTokens;
     @Option(names = "--runs", defaultValue = "3", description = "Runs per measurement; the table shows medians (default: ${DEFAULT-VALUE}).")
     int runs;

@@ -20,6 +20,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * ascending order, so most deltas take one or two bytes) and counts are varints.
  */
 public final class DeltaBatch {
+    /**
+     * {@link #source} of a copy of a counters record sent to the other statistics subtasks
+     * ({@link CounterFanOut}): adds to the job-wide token count only.
+     */
+    public static final byte COUNTERS_COPY = 2;
+
     /** The Flink key that lands in key group {@link #shard} (see {@link ShardKeys}). */
     public int shardKey;
     public int shard;

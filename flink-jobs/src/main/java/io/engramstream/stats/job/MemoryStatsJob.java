@@ -51,7 +51,10 @@ import org.apache.flink.util.Collector;
  *     -> decode       validate, tokenize, canonicalize; bad records -> dead letters
  *     -> keyBy(doc)   count-lookups: hash with the core NgramHasher, pre-aggregate per subtask,
  *                     flush before every checkpoint barrier, ship DeltaBatches by virtual shard
- *     -> keyBy(shard) row-stats: per-row count, decayed score, last access, per-source counts
+ *     -> fan-out      counters records also to every statistics subtask (the job-wide token count)
+ *     -> keyBy(shard) row-stats: per-row count, decayed score, last access, per-source counts;
+ *                     publishes statistics and snapshots at consistent checkpoints, announces
+ *                     each snapshot's manifest on the manifest topic
  * </pre>
  * {@link #main} takes the same options as {@code engram run}, so the shaded jar runs with
  * {@code flink run -c io.engramstream.stats.job.MemoryStatsJob engram-flink-jobs-*-job.jar ...}.
@@ -61,6 +64,7 @@ public final class MemoryStatsJob {
     public static final String UID_DECODE = "decode";
     public static final String UID_COUNT = "count-lookups";
     public static final String UID_STATS = "row-stats";
+    public static final String UID_FAN_OUT = "counter-fan-out";
     public static final String UID_DEAD_LETTERS = "dead-letters";
 
     private MemoryStatsJob() {}
@@ -126,7 +130,9 @@ public final class MemoryStatsJob {
         DataStream<DeltaBatch> deltas = chunks
                 .keyBy(TokenChunk::docKey, Types.LONG)
                 .transform("count-lookups", DeltaBatch.TYPE, new CountLookupsOperator(settings))
-                .uid(UID_COUNT);
+                .uid(UID_COUNT)
+                .flatMap(new CounterFanOut(settings), DeltaBatch.TYPE)
+                .name("counter-fan-out").uid(UID_FAN_OUT);
         deltas.keyBy(DeltaBatch::shardKey, Types.INT)
                 .transform("row-stats", Types.VOID, new RowStatsOperator(settings, input.bounded()))
                 .uid(UID_STATS);

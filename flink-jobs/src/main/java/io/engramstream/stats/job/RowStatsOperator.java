@@ -7,6 +7,7 @@ import io.engramstream.stats.ScoreDecay;
 import io.engramstream.stats.StatsDirectory;
 import io.engramstream.stats.StatsPartHeader;
 import io.engramstream.placement.StatsSnapshotPublisher;
+import io.engramstream.snapshot.ManifestSink;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -43,8 +44,19 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>Also keeps the job's totals (tokens, lookups, records, dead letters) in operator state, so
  * they are checkpointed together with the rows they describe; reports metrics (distinct rows,
  * state size, top-K coverage of recent lookups); and publishes the statistics to the output
- * directory at end of input, and for unbounded input at a checkpoint every publish interval
- * (staged in the checkpoint's synchronous phase, made visible once the checkpoint completes).
+ * directory at end of input, and at checkpoints chosen by the publication triggers (staged in the
+ * checkpoint's synchronous phase, made visible once the checkpoint completes).
+ *
+ * <p>Triggers must fire at the same checkpoint in every subtask, else a publication's set of parts
+ * never completes. So they look only at values every subtask sees identically at a barrier: the
+ * checkpoint's timestamp (interval: the first checkpoint in each new interval since the job's
+ * first checkpoint) and the job-wide token count ({@link CounterFanOut} gives every subtask every
+ * counters record, all flushed before the barrier): a checkpoint is due when the count entered a
+ * new multiple of N since the previous checkpoint. Both compare with the previous checkpoint the
+ * subtask saw, so even a checkpoint that some subtasks never saw (aborted) disturbs at most one
+ * publication. The subtask that completes a set publishes its snapshot and, with Kafka, announces
+ * it on the manifest topic ({@link StatsSnapshotPublisher}); on (re)start a subtask re-announces
+ * {@code LATEST} if the announcement was lost to a crash.
  */
 public final class RowStatsOperator extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<DeltaBatch, Void>, BoundedOneInput {
@@ -75,8 +87,15 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private transient Counter publicationFailures;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RowStatsOperator.class);
 
-    private transient long lastPublish;
     private transient List<Staged> stagedPublications;
+    /** Job-wide tokens counted so far (own counters records and every other subtask's copies); identical in all subtasks at a barrier. */
+    private transient long globalTokens;
+    /** Timestamp and job-wide tokens at the previous checkpoint this subtask saw; the first checkpoint's timestamp. */
+    private transient long prevCheckpointTs, prevCheckpointTokens, firstCheckpointTs;
+    private transient ListState<long[]> publicationClockState;
+    /** A statistics publication that a restore completed: its snapshot is published once the operator is open. */
+    private transient String restoredCompleteTag;
+    private transient ManifestSink manifestSink;
 
     /** A part staged at checkpoint {@code id} under {@code out}, committed when that checkpoint completes. */
     private record Staged(long id, String out) {}
@@ -109,12 +128,23 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         shardOfKey = new java.util.HashMap<>();
         for (int sh = 0; sh < settings.shardKeys.length; sh++) shardOfKey.put(settings.shardKeys[sh], sh);
         stagedPublications = new ArrayList<>();
+        // Union state: every subtask stores the same values, so any subtask restores them whatever the parallelism.
+        publicationClockState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("publication-clock", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        prevCheckpointTs = firstCheckpointTs = Long.MIN_VALUE;
+        for (long[] c : publicationClockState.get()) {
+            globalTokens = Math.max(globalTokens, c[0]);
+            prevCheckpointTs = Math.max(prevCheckpointTs, c[1]);
+            prevCheckpointTokens = Math.max(prevCheckpointTokens, c[2]);
+            firstCheckpointTs = Math.max(firstCheckpointTs, c[3]);
+        }
         if (context.isRestored()) {
             distinctRows = countRows();
             long restoredId = context.getRestoredCheckpointId().orElse(-1);
             if (settings.outDir != null && restoredId >= 0) {
                 // The checkpoint we restore from completed; its staged publication may never have been committed.
-                StatsDirectory.commitStaged(Path.of(settings.outDir), StatsDirectory.checkpointTag(restoredId), subtask(), parallelism());
+                String tag = StatsDirectory.checkpointTag(restoredId);
+                if (StatsDirectory.commitStaged(Path.of(settings.outDir), tag, subtask(), parallelism())) restoredCompleteTag = tag;
             }
             if (settings.dumpDir != null) {
                 RowStatsColumns rows = collectRows();
@@ -134,7 +164,37 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         g.gauge("statsDeadLetters", () -> totals[DEAD]);
         deltaRowsCounter = g.counter("deltaRows");
         publicationFailures = g.counter("publicationFailures");
-        lastTopKRefresh = lastPublish = System.currentTimeMillis();
+        lastTopKRefresh = System.currentTimeMillis();
+        if (restoredCompleteTag != null) {
+            publishSnapshot(restoredCompleteTag, -1);   // the crash may have come before or during its snapshot
+        } else if (subtask() == 0 && settings.manifestKafka != null && settings.snapshotDir != null) {
+            // A crash after the rename of LATEST but before its announcement: announce it now.
+            try {
+                StatsSnapshotPublisher.sendLatestIfBehind(Path.of(settings.snapshotDir),
+                        settings.snapshotConfig().get(io.engramstream.snapshot.SnapshotOptions.KEEP), sink());
+            } catch (java.io.IOException | RuntimeException e) {
+                snapshotFailed("announcement of the latest snapshot", e);
+            }
+        }
+    }
+
+    @Override public void close() throws Exception {
+        try {
+            if (manifestSink != null) manifestSink.close();
+        } finally {
+            manifestSink = null;
+            super.close();
+        }
+    }
+
+    /** The manifest topic, opened on first use (only the subtasks that publish connect). */
+    private ManifestSink sink() {
+        if (settings.manifestKafka == null) return null;
+        if (manifestSink == null) {
+            manifestSink = new io.engramstream.topics.ManifestTopicSink(settings.manifestKafka, settings.manifestTopic,
+                    java.time.Duration.ofSeconds(30));
+        }
+        return manifestSink;
     }
 
     private int subtask() { return getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(); }
@@ -143,6 +203,8 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
 
     @Override public void processElement(StreamRecord<DeltaBatch> element) throws Exception {
         DeltaBatch b = element.getValue();
+        globalTokens += b.tokens;
+        if (b.source == DeltaBatch.COUNTERS_COPY) return;   // another subtask's counters: the job-wide count only
         totals[TOKENS] += b.tokens;
         totals[RECORDS] += b.records;
         totals[DEAD] += b.deadLetters;
@@ -361,12 +423,31 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private void publishSnapshot(String tag, long checkpointId) {
         if (settings.snapshotDir == null || settings.outDir == null) return;
         try {
-            StatsSnapshotPublisher.publishOnce(Path.of(settings.outDir), tag, Path.of(settings.snapshotDir), settings.snapshotConfig())
+            StatsSnapshotPublisher.publishOnce(Path.of(settings.outDir), tag, settings.runId, Path.of(settings.snapshotDir),
+                            settings.snapshotConfig(), sink(), this::crashHook)
                     .ifPresent(m -> LOG.info("snapshot {} published from statistics {} ({} hot, {} warm rows)",
                             m.version(), tag, m.hotRows(), m.warmRows()));
+        } catch (InjectedCrash crash) {
+            throw crash;
         } catch (java.io.IOException | RuntimeException e) {
-            publicationFailed(checkpointId, e);
+            snapshotFailed("snapshot publication from statistics " + tag, e);
         }
+    }
+
+    /** Test hook: the task dies (once per step, across restarts) at the configured publication steps. */
+    private void crashHook(String step) throws java.io.IOException {
+        if (!settings.crashAtSteps.contains(step)) return;
+        Path marker = Path.of(settings.crashMarkerDir).resolve("crashed-at-" + step);
+        if (java.nio.file.Files.exists(marker)) return;
+        java.nio.file.Files.createDirectories(marker.getParent());
+        java.nio.file.Files.createFile(marker);
+        throw new InjectedCrash("injected crash after publication step '" + step + "' (test hook)");
+    }
+
+    /** The test hook's failure: never caught as a publication failure, it fails the task as a crash would. */
+    static final class InjectedCrash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        InjectedCrash(String message) { super(message); }
     }
 
     @Override public void snapshotState(StateSnapshotContext context) throws Exception {
@@ -378,20 +459,37 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             StatsDirectory.stagePart(Path.of(settings.dumpDir), header(StatsDirectory.checkpointTag(id), rows), rows);
             stagedPublications.add(new Staged(id, settings.dumpDir));
         }
-        long now = System.currentTimeMillis();
-        if (!bounded && settings.outDir != null && settings.publishIntervalMillis >= 0
-                && now - lastPublish >= settings.publishIntervalMillis) {
+        boolean due = publicationDue(context.getCheckpointTimestamp());
+        publicationClockState.update(List.of(new long[] {globalTokens, prevCheckpointTs, prevCheckpointTokens, firstCheckpointTs}));
+        if (due && settings.outDir != null) {
             RowStatsColumns rows = collectRows();
             try {
                 StatsDirectory.stagePart(Path.of(settings.outDir), header(StatsDirectory.checkpointTag(id), rows), rows);
                 stagedPublications.add(new Staged(id, settings.outDir));
-                lastPublish = now;
             } catch (java.io.IOException | java.io.UncheckedIOException e) {
                 // A full or read-only disk must not stop the counting: this publication is skipped (its set
                 // stays incomplete, so nothing partial becomes visible) and the next checkpoint tries again.
                 publicationFailed(id, e);
             }
         }
+    }
+
+    /**
+     * Whether the checkpoint taken at {@code ts} publishes: decided from values identical in every
+     * subtask (see the class comment), and moves the "previous checkpoint" on.
+     */
+    private boolean publicationDue(long ts) {
+        boolean due = false;
+        long n = settings.publishEveryTokens;
+        if (n > 0 && globalTokens / n > prevCheckpointTokens / n) due = true;
+        long every = settings.publishIntervalMillis;
+        if (firstCheckpointTs == Long.MIN_VALUE) firstCheckpointTs = ts;
+        if (!bounded && every == 0) due = true;   // every checkpoint (tests)
+        if (!bounded && every > 0 && prevCheckpointTs != Long.MIN_VALUE
+                && Math.floorDiv(ts - firstCheckpointTs, every) > Math.floorDiv(prevCheckpointTs - firstCheckpointTs, every)) due = true;
+        prevCheckpointTs = ts;
+        prevCheckpointTokens = globalTokens;
+        return due;
     }
 
     @Override public void notifyCheckpointComplete(long checkpointId) throws Exception {
@@ -411,6 +509,11 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             }
             it.remove();   // older ones were subsumed; their staging is pruned with the next publication
         }
+    }
+
+    private void snapshotFailed(String what, Exception e) {
+        publicationFailures.inc();
+        LOG.warn("{} (subtask {}) skipped, counting goes on: {}", what, subtask(), e.toString());
     }
 
     private void publicationFailed(long checkpointId, Exception e) {

@@ -56,7 +56,7 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
     String kafka;
 
     @Option(names = "--kafka-properties", paramLabel = "FILE",
-            description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for the source and the dead-letter sink.")
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for the source, the dead-letter sink and the manifest announcements.")
     Path kafkaProperties;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory (default: OUT/checkpoints for local runs).")
@@ -98,8 +98,14 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
                 : JobInput.parse(input, config.get(StatsJobOptions.INPUT_FORMAT), config.get(StatsJobOptions.REPEAT));
         Path outAbs = out.toAbsolutePath();
         Path snapshots = outAbs.resolve("snapshots");
-        StatsSettings settings = StatsSettings.fromConfig(engramSpec, config).outDir(outAbs.toString())
-                .snapshots(snapshots.toString(), givenTexts(StatsSnapshotPublisher.OPTIONS)).build();
+        StatsSettings.Builder sb = StatsSettings.fromConfig(engramSpec, config).outDir(outAbs.toString())
+                .snapshots(snapshots.toString(), givenTexts(StatsSnapshotPublisher.OPTIONS));
+        if (kafka != null && config.get(StatsJobOptions.PUBLISH_MANIFESTS)) {
+            java.util.Map<String, String> client = new java.util.TreeMap<>(kafkaProperties(kafkaProperties));
+            client.put("bootstrap.servers", kafka);
+            sb.manifests(client, config.get(StatsJobOptions.MANIFEST_TOPIC));
+        }
+        StatsSettings settings = sb.build();
         int parallelism = config.get(StatsJobOptions.PARALLELISM);
         if (parallelism <= 0) parallelism = Runtime.getRuntime().availableProcessors();
         if (parallelism > settings.shards) throw new UserError("parallelism " + parallelism + " exceeds --shards " + settings.shards);
@@ -149,6 +155,12 @@ public final class RunCommand implements Callable<Integer>, EngramCommand {
             Path report = SnapshotReport.write(snapshots, outAbs.resolve("report"));
             o.printf("  snapshot v%d: %,d hot + %,d warm rows (%s); report %s%n", m.version(), m.hotRows(), m.warmRows(),
                     snapshots.resolve(m.file()), report);
+            if (settings.manifestKafka != null) {
+                Optional<io.engramstream.snapshot.ManifestOutbox.Sent> sent = io.engramstream.snapshot.ManifestOutbox.lastSent(snapshots);
+                o.printf("  manifest %s%n", sent.isPresent() && sent.get().version() == m.version()
+                        ? "v" + m.version() + " announced on " + settings.manifestTopic
+                        : "of v" + m.version() + " NOT announced on " + settings.manifestTopic + " (see the job log; the next start re-sends it)");
+            }
         }
         return 0;
     }

@@ -39,7 +39,13 @@ public final class StatsJobOptions {
     public static final EngramOption<Duration> TOP_K_REFRESH = EngramOption.duration("top-k-refresh", Duration.ofSeconds(10),
             "How often each statistics subtask recomputes its top-K threshold.");
     public static final EngramOption<Duration> PUBLISH_INTERVAL = EngramOption.duration("publish-interval", Duration.ofMinutes(5),
-            "Unbounded input: publish statistics to --out at the first checkpoint after this interval (0 = never; bounded input always publishes at the end).");
+            "Unbounded input: publish statistics to --out (and a snapshot) at the first checkpoint after each interval, by checkpoint time (0 = never; bounded input always publishes at the end).");
+    public static final EngramOption<Long> PUBLISH_EVERY_TOKENS = EngramOption.longInt("publish-every-tokens", 0L,
+            "Also publish statistics (and a snapshot) at the first checkpoint after every this many tokens, counted over the whole job (0 = not on token count; bounded input too).");
+    public static final EngramOption<Boolean> PUBLISH_MANIFESTS = EngramOption.bool("publish-manifests", true,
+            "With --kafka: announce every snapshot on --manifest-topic (Avro SnapshotManifest keyed by spec fingerprint; idempotent producer; re-sent after a crash).");
+    public static final EngramOption<String> MANIFEST_TOPIC = EngramOption.string("manifest-topic", io.engramstream.topics.TopicCatalog.SNAPSHOT_MANIFESTS,
+            "Compacted topic the job announces snapshot manifests on.");
     public static final EngramOption<Integer> MAX_RECORD_TOKENS = EngramOption.integer("max-record-tokens", 1 << 20,
             "Records with more tokens go to the dead letters as OVERSIZE.");
     public static final EngramOption<Integer> MAX_TEXT_CHARS = EngramOption.integer("max-text-chars", 8 << 20,
@@ -60,7 +66,7 @@ public final class StatsJobOptions {
     public static List<EngramOption<?>> all() {
         return List.of(PARALLELISM, SHARDS, CHECKPOINT_INTERVAL, STATE_BACKEND, STATE_LAYOUT, TOKENIZER, DECAY_CLOCK, HALF_LIFE,
                 CORPUS_WEIGHT, INFERENCE_WEIGHT, DENSE_MAX_ROWS, SPARSE_ENTRIES, DELTA_BATCH_ROWS, TOP_K, TOP_K_REFRESH,
-                PUBLISH_INTERVAL, MAX_RECORD_TOKENS, MAX_TEXT_CHARS, INPUT_FORMAT, REPEAT, KAFKA_GROUP, KAFKA_BOUNDED,
+                PUBLISH_INTERVAL, PUBLISH_EVERY_TOKENS, PUBLISH_MANIFESTS, MANIFEST_TOPIC, MAX_RECORD_TOKENS, MAX_TEXT_CHARS, INPUT_FORMAT, REPEAT, KAFKA_GROUP, KAFKA_BOUNDED,
                 KAFKA_TOPICS, DEAD_LETTER_TOPIC);
     }
 }

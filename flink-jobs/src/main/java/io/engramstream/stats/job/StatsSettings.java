@@ -42,6 +42,20 @@ public final class StatsSettings implements Serializable {
     public final int topK;
     public final long topKRefreshMillis;
     public final long publishIntervalMillis;
+    /** Publish at the first checkpoint after every this many tokens of the whole job (0 = off). */
+    public final long publishEveryTokens;
+    /** Kafka client properties (with bootstrap.servers) for announcing snapshot manifests; null = no announcements. */
+    public final java.util.HashMap<String, String> manifestKafka;
+    public final String manifestTopic;
+    /** Test hook: publication steps ("prepared", "committed", "sent") at which the publishing task dies once each. */
+    public final java.util.ArrayList<String> crashAtSteps;
+    /** Test hook: directory of the files that mark each injected publication crash as done. */
+    public final String crashMarkerDir;
+    /**
+     * This run's id (the client's clock when the job was built): snapshots of a later run's
+     * statistics supersede an earlier run's in the same snapshot directory; restarts keep it.
+     */
+    public final long runId;
     public final int maxRecordTokens;
     public final int maxTextChars;
     /** Where statistics are published; null = nowhere (benchmarks). */
@@ -86,6 +100,12 @@ public final class StatsSettings implements Serializable {
         this.topK = b.topK;
         this.topKRefreshMillis = b.topKRefreshMillis;
         this.publishIntervalMillis = b.publishIntervalMillis;
+        this.publishEveryTokens = b.publishEveryTokens;
+        this.manifestKafka = b.manifestKafka == null ? null : new java.util.HashMap<>(b.manifestKafka);
+        this.manifestTopic = b.manifestTopic;
+        this.crashAtSteps = new java.util.ArrayList<>(b.crashAtSteps);
+        this.crashMarkerDir = b.crashMarkerDir;
+        this.runId = b.runId != 0 ? b.runId : System.currentTimeMillis();
         this.maxRecordTokens = b.maxRecordTokens;
         this.maxTextChars = b.maxTextChars;
         this.outDir = b.outDir;
@@ -129,7 +149,8 @@ public final class StatsSettings implements Serializable {
                 .deltaBatchRows(c.get(StatsJobOptions.DELTA_BATCH_ROWS))
                 .layout(c.get(StatsJobOptions.STATE_LAYOUT))
                 .topK(c.get(StatsJobOptions.TOP_K), c.get(StatsJobOptions.TOP_K_REFRESH).toMillis())
-                .publishIntervalMillis(c.get(StatsJobOptions.PUBLISH_INTERVAL).toMillis())
+                .publishIntervalMillis(c.get(StatsJobOptions.PUBLISH_INTERVAL).isZero() ? -1 : c.get(StatsJobOptions.PUBLISH_INTERVAL).toMillis())
+                .publishEveryTokens(c.get(StatsJobOptions.PUBLISH_EVERY_TOKENS))
                 .maxRecordTokens(c.get(StatsJobOptions.MAX_RECORD_TOKENS))
                 .maxTextChars(c.get(StatsJobOptions.MAX_TEXT_CHARS));
         return b;
@@ -151,6 +172,12 @@ public final class StatsSettings implements Serializable {
         private int topK = 65536;
         private long topKRefreshMillis = 10_000;
         private long publishIntervalMillis = 300_000;
+        private long publishEveryTokens;
+        private java.util.Map<String, String> manifestKafka;
+        private String manifestTopic = io.engramstream.topics.TopicCatalog.SNAPSHOT_MANIFESTS;
+        private java.util.List<String> crashAtSteps = java.util.List.of();
+        private String crashMarkerDir;
+        private long runId;
         private int maxRecordTokens = 1 << 20;
         private int maxTextChars = 8 << 20;
         private String outDir;
@@ -213,7 +240,27 @@ public final class StatsSettings implements Serializable {
             this.topKRefreshMillis = Math.max(100, refreshMillis);
             return this;
         }
+        /** Unbounded input: publish at the first checkpoint of each interval; 0 = at every checkpoint, negative = never. */
         public Builder publishIntervalMillis(long ms) { this.publishIntervalMillis = ms; return this; }
+        public Builder publishEveryTokens(long n) {
+            if (n < 0) throw new UserError("publish-every-tokens must be >= 0, got " + n);
+            this.publishEveryTokens = n;
+            return this;
+        }
+        /** Announces every snapshot's manifest on {@code topic} with these client properties (bootstrap.servers included). */
+        public Builder manifests(java.util.Map<String, String> kafkaClient, String topic) {
+            this.manifestKafka = kafkaClient == null ? null : new java.util.HashMap<>(kafkaClient);
+            this.manifestTopic = topic;
+            return this;
+        }
+        /** The run id (default: the clock at {@link #build}). */
+        public Builder runId(long id) { this.runId = id; return this; }
+        /** Test hook: the publishing task dies once at each of these steps ("prepared", "committed", "sent"). */
+        public Builder crashPublicationAt(String markerDir, String... steps) {
+            this.crashMarkerDir = markerDir;
+            this.crashAtSteps = java.util.List.of(steps);
+            return this;
+        }
         public Builder maxRecordTokens(int n) { this.maxRecordTokens = n; return this; }
         public Builder maxTextChars(int n) { this.maxTextChars = n; return this; }
         public Builder outDir(String dir) { this.outDir = dir; return this; }

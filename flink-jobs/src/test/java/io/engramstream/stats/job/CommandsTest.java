@@ -59,6 +59,16 @@ class CommandsTest {
         }
         String table = capture(0, "stats", "top", "--out", out.toString(), "--k", "3");
         assertTrue(table.contains("layer order head"), table);
+
+        // The independent recount agrees row by row with what the job published ...
+        String check = capture(0, "stats", "check", "--out", out.toString(), "--input", input.toString());
+        assertTrue(check.contains("IDENTICAL: all " + String.format("%,d", s.distinctRows()) + " rows match"), check);
+        // ... and notices when they do not: one more document in the input than the job counted.
+        lines.add("(x)\t2004-04-01\tone more sentence the job never saw");
+        Files.write(input, lines);
+        String differ = capture(3, "stats", "check", "--out", out.toString(), "--input", input.toString());
+        assertTrue(differ.contains("DIFFERENT:") && differ.contains("tokens job"), differ);
+        assertEquals(2, EngramCli.execute("stats", "check", "--out", out.toString(), "--input", tmp.resolve("nope").toString()));
     }
 
     @Test

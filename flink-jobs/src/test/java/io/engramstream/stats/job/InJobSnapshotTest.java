@@ -43,7 +43,7 @@ class InJobSnapshotTest {
 
         SnapshotManifest m = SnapshotDirectory.readLatest(snapshots).orElseThrow();
         assertEquals(1, m.version(), "one publication for one bounded run, however many subtasks completed it");
-        assertEquals("statistics final", m.source().description());
+        assertEquals(io.engramstream.placement.StatsSnapshotPublisher.source("final", settings.runId), m.source().description());
         assertEquals(hotRows, m.hotRows());
         assertEquals(warmRows, m.warmRows());
         assertTrue(Files.list(snapshots).noneMatch(p -> p.getFileName().toString().contains(".tmp")), "no temp files left");
