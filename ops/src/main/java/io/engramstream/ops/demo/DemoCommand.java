@@ -10,22 +10,10 @@ import io.engramstream.model.metrics.MetricsServer;
 import io.engramstream.model.metrics.RuntimeMetrics;
 import io.engramstream.model.train.Tables;
 import io.engramstream.model.train.TrainSession;
-import io.engramstream.placement.PlacementOptions;
-import io.engramstream.placement.PlacementPlanner;
-import io.engramstream.placement.PlacementPublisher;
-import io.engramstream.placement.PlacementResult;
-import io.engramstream.placement.RowStats;
-import io.engramstream.placement.TierBudgets;
-import io.engramstream.schemas.Codecs;
-import io.engramstream.schemas.SnapshotManifests;
-import io.engramstream.snapshot.PendingSnapshot;
-import io.engramstream.snapshot.RowLayout;
 import io.engramstream.snapshot.SnapshotDirectory;
 import io.engramstream.snapshot.SnapshotManifest;
 import io.engramstream.snapshot.SnapshotReport;
-import io.engramstream.snapshot.SourcePosition;
 import io.engramstream.snapshot.Tier;
-import io.engramstream.snapshot.WriteOptions;
 import io.engramstream.spec.EngramSpec;
 import io.engramstream.stats.RowStatsColumns;
 import io.engramstream.stats.StatsDirectory;
@@ -53,12 +41,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -211,8 +195,6 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             r.deadLetters = corpusStats.deadLetters();
             SnapshotManifest v1 = SnapshotDirectory.readLatest(snapDir)
                     .orElseThrow(() -> new IllegalStateException("the statistics job published no snapshot into " + snapDir));
-            // The job announces its snapshots on the manifest topic once the publish branch is merged; until then the demo does.
-            if (bootstrap != null) announce(bootstrap, v1);
             r.snapshots.add(v1);
             steps.end(String.format(Locale.ROOT, "%,d tokens, %,d lookups, %,d distinct rows, %,d dead letters; %s from %s",
                     corpusStats.tokens(), corpusStats.lookups(), corpusStats.distinctRows(), corpusStats.deadLetters(), describe(v1),
@@ -284,23 +266,13 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                 r.mergedDistinctRows = all.distinctRows();
                 r.mergedInferenceLookups = inference;
                 SnapshotManifest v2 = SnapshotDirectory.readLatest(snapDir).orElseThrow();
-                if (v2.version() > v1.version()) {
-                    r.v2Source = "the job";
-                } else {
-                    // The job's publisher skipped this run's `final` statistics (same tag as v1's: main before the
-                    // publish branch); plan them with the same placement code.
-                    r.v2Source = "the demo (the job did not republish a second bounded run's final statistics)";
-                    SnapshotDirectory directory = new SnapshotDirectory(snapDir, 10);
-                    RowLayout layout = RowLayout.of(spec);
-                    PlacementPublisher publisher = new PlacementPublisher(directory, layout, spec.fingerprint(), canon.fingerprint(),
-                            WriteOptions.DEFAULT, true);
-                    v2 = publish(publisher, TierBudgets.global(spec.bytesPerRow(), hotBytes, warmBytes), layout,
-                            DemoStats.rowStats(allRows, all), SourcePosition.ofTokens(all.tokens(), "demo: statistics final of the replay"), bootstrap);
+                if (v2.version() <= v1.version()) {
+                    throw new IllegalStateException("the statistics job published no snapshot after v" + v1.version() + " from the replay");
                 }
                 r.snapshots.add(v2);
                 steps.end(String.format(Locale.ROOT, "%,d traffic records, %,d inference lookups counted (served: %,d tokens x %d = %,d); "
-                                + "%,d tokens in all; %s by %s", r.trafficRecords, inference, r.servedTokens, spec.lookupsPerToken(),
-                        r.servedTokens * spec.lookupsPerToken(), all.tokens(), describe(v2), r.v2Source));
+                                + "%,d tokens in all; %s from %s", r.trafficRecords, inference, r.servedTokens, spec.lookupsPerToken(),
+                        r.servedTokens * spec.lookupsPerToken(), all.tokens(), describe(v2), v2.source().description()));
 
                 // 8. the runtime picks v2 up by itself and serves again
                 steps.begin("runtime: swaps to snapshot v" + v2.version() + " and serves the same requests again");
@@ -335,26 +307,6 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or ran: it stopped the broker
             }
-        }
-    }
-
-    private static SnapshotManifest publish(PlacementPublisher publisher, TierBudgets budgets, RowLayout layout, RowStats stats,
-                                            SourcePosition source, String bootstrap) throws IOException {
-        PlacementResult result = PlacementPlanner.plan(stats, publisher.current(), budgets, PlacementOptions.DEFAULT, layout);
-        long version = publisher.nextVersion();
-        PendingSnapshot pending = publisher.prepare(result, version, source, System.currentTimeMillis());
-        SnapshotManifest m = publisher.commit(pending);
-        if (bootstrap != null) announce(bootstrap, m);
-        return m;
-    }
-
-    /** Sends a snapshot's manifest to the manifest topic (keyed by spec fingerprint, as the job's publisher does). */
-    private static void announce(String bootstrap, SnapshotManifest m) throws IOException {
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-            producer.send(new ProducerRecord<>(TopicCatalog.SNAPSHOT_MANIFESTS, m.specFingerprint().getBytes(StandardCharsets.UTF_8),
-                    Codecs.SNAPSHOT_MANIFEST.encode(SnapshotManifests.toAvro(m)))).get();
-        } catch (Exception e) {
-            throw new IOException("cannot send the manifest of snapshot " + m.version() + ": " + e.getMessage(), e);
         }
     }
 
@@ -441,14 +393,6 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                 w.write('\n');
             }
         }
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("enable.idempotence", "true");
-        p.setProperty("acks", "all");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Copies the first {@code docs} documents to {@code slice}; the bodies of the next {@code requests} become prompts. */

@@ -47,10 +47,10 @@ final class DemoReport {
         t.add(new String[] {"traffic tokens counted", fmt(r.trafficTokens)});
         t.add(new String[] {"traffic lookups counted", fmt(r.trafficLookups)});
         t.add(new String[] {"inference lookups in snapshot v2's statistics", fmt(r.mergedInferenceLookups)});
-        t.add(new String[] {"snapshot v1 / v2 published by", "the job / " + r.v2Source});
         t.add(new String[] {"distinct rows (corpus + traffic)", fmt(r.mergedDistinctRows)});
         for (SnapshotManifest m : r.snapshots) {
-            t.add(new String[] {"snapshot v" + m.version() + " tiers", String.format(Locale.ROOT, "hot %,d rows, warm %,d rows", m.hotRows(), m.warmRows())});
+            t.add(new String[] {"snapshot v" + m.version() + " tiers", String.format(Locale.ROOT, "hot %,d rows, warm %,d rows (published by the job from %s)",
+                    m.hotRows(), m.warmRows(), m.source().description())});
             t.add(new String[] {"snapshot v" + m.version() + " coverage", String.format(Locale.ROOT, "hot %.1f%%, hot+warm %.1f%% of counted lookups",
                     100 * coverage(m, m.hotRows()), 100 * coverage(m, m.hotRows() + m.warmRows()))});
             if (m.previousVersion() != null) {
@@ -139,7 +139,6 @@ final class DemoReport {
         m.put("servedTokens", r.servedTokens);
         m.put("mergedDistinctRows", r.mergedDistinctRows);
         m.put("mergedInferenceLookups", r.mergedInferenceLookups);
-        m.put("v2PublishedBy", r.v2Source);
         if (r.training != null) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("steps", r.training.result().step());

@@ -20,8 +20,6 @@ final class DemoResult {
     long servedTokens;
     /** Distinct rows and inference lookups in the statistics snapshot v2 was placed from (corpus + traffic). */
     long mergedDistinctRows, mergedInferenceLookups;
-    /** Who published snapshot v2: the job (in-job publication) or the demo (fallback). */
-    String v2Source = "";
     Training training;
     long swaps, rejected;
     String storeSummary = "";

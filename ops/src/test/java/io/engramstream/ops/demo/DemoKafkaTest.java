@@ -64,9 +64,12 @@ class DemoKafkaTest {
         assertEquals(List.of(1L, 2L), manifests.stream().map(SnapshotManifest::version).toList());
         for (SnapshotManifest m : manifests) assertEquals(spec.fingerprint(), m.specFingerprint());
         assertEquals(1L, manifests.get(1).previousVersion());
-        assertEquals("statistics final", manifests.get(0).source().description(), "v1 is the job's own in-job publication");
+        // Both are the job's own in-job publications, from the final statistics of two different runs.
+        for (SnapshotManifest m : manifests) assertTrue(m.source().description().startsWith("statistics final run "), m.source().description());
+        assertTrue(!manifests.get(0).source().description().equals(manifests.get(1).source().description()));
 
-        // The runtime trained on v1 and answered round 1 on v1, round 2 on v2 (it swapped by itself).
+        // The runtime trained on v1 and answered round 1 on v1, round 2 on v2. On this path its store
+        // follows only the manifest topic (no polling), so the swap also shows the job announced v2.
         assertEquals(1, s.get("training").get("snapshotVersion").asLong());
         assertEquals(2, s.get("training").get("steps").asLong());
         JsonNode rounds = s.get("rounds");
@@ -104,8 +107,6 @@ class DemoKafkaTest {
         assertEquals(served * spec.lookupsPerToken(), inference, "every served token's lookups counted as inference traffic");
         assertEquals(corpusTokens * spec.lookupsPerToken(), corpusCounts, "the corpus replay counted exactly once again");
         assertEquals(served * spec.lookupsPerToken(), s.get("mergedInferenceLookups").asLong(), "and snapshot v2 was placed from them");
-        String v2By = s.get("v2PublishedBy").asText();
-        if (v2By.equals("the job")) assertTrue(manifests.get(1).source().description().startsWith("statistics final"), v2By);
 
         // Report files.
         assertTrue(Files.isRegularFile(out.resolve("index.html")));
