@@ -13,7 +13,18 @@ import io.engramstream.spec.EngramSpec;
 import io.engramstream.stats.RowStatsColumns;
 import io.engramstream.stats.StatsDirectory;
 import io.engramstream.stats.StatsSummary;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tokens the runtime answered (prompts + generated tokens, from the responses the demo read back)
  * from the InferenceTraffic topic, and the corpus again exactly, in its replay of both topics;
  * snapshot v2 holds those lookups as inference counts and the
- * runtime answered round 2 on it; the report is written; and the broker process is gone.
+ * runtime answered round 2 on it; the runtime's Prometheus endpoint answered while it served; the
+ * report is written; and the broker process and the metrics endpoint are gone.
  */
 class DemoKafkaTest {
     @TempDir Path tmp;
@@ -39,10 +51,59 @@ class DemoKafkaTest {
     void kafkaPathClosesTheLoopAndStopsTheBroker() throws Exception {
         Path out = tmp.resolve("out");
         int requests = 4, prompt = 24, generated = 4;
-        int code = EngramCli.execute("demo", "--out", out.toString(), "--spec", "tiny", "--docs", "20",
-                "--requests", Integer.toString(requests), "--prompt-tokens", Integer.toString(prompt), "--new-tokens", Integer.toString(generated),
-                "--train-steps", "2", "--hidden", "16", "--hot-bytes", "4096", "--warm-bytes", "32768", "--parallelism", "1");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        // Scrape the runtime's metrics endpoint while the demo runs; keep the last good answer.
+        AtomicReference<String> lastScrape = new AtomicReference<>();
+        AtomicBoolean done = new AtomicBoolean();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        Thread scraper = new Thread(() -> {
+            while (!done.get()) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) lastScrape.set(r.body());
+                } catch (Exception notUpYet) {
+                    // the endpoint exists only while the runtime serves
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "metrics-scraper");
+        scraper.setDaemon(true);
+        scraper.start();
+        int code;
+        try {
+            code = EngramCli.execute("demo", "--out", out.toString(), "--spec", "tiny", "--docs", "20",
+                    "--requests", Integer.toString(requests), "--prompt-tokens", Integer.toString(prompt), "--new-tokens", Integer.toString(generated),
+                    "--train-steps", "2", "--hidden", "16", "--hot-bytes", "4096", "--warm-bytes", "32768", "--parallelism", "1",
+                    "--metrics-port", Integer.toString(port));
+        } finally {
+            done.set(true);
+            scraper.join(10_000);
+        }
         assertEquals(0, code);
+
+        // The runtime's endpoint answered while it served (requests answered, a snapshot in force) and is closed now.
+        String scraped = lastScrape.get();
+        assertTrue(scraped != null, "the metrics endpoint was never reachable");
+        assertTrue(scraped.contains("engram_serve_requests_total{outcome=\"ok\"}"), scraped);
+        java.util.regex.Matcher ok = java.util.regex.Pattern.compile("engram_serve_requests_total\\{outcome=\"ok\"\\} (\\d+)").matcher(scraped);
+        assertTrue(ok.find() && Long.parseLong(ok.group(1)) >= requests, "served requests visible in the scrape: " + scraped);
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("engram_store_snapshot_version (\\d+)").matcher(scraped);
+        assertTrue(version.find() && Long.parseLong(version.group(1)) >= 1, "snapshot version visible in the scrape");
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            throw new AssertionError("the metrics endpoint still listens on " + port);
+        } catch (ConnectException closed) {
+            // expected: stopped with the runtime
+        }
         EngramSpec spec = EngramSpec.tiny();
         JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals("kafka", s.get("mode").asText());
