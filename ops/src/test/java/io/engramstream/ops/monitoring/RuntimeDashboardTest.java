@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Grafana dashboard's runtime panels query metrics the runtime really exposes: every
  * {@code engram_store_*}, {@code engram_serve_*} and {@code engram_runtime_*} name in a panel
- * expression appears in what {@link RuntimeMetrics} renders for a store and a serve loop, and the
- * Prometheus configuration scrapes the runtime.
+ * expression (and alert rule) appears in what {@link RuntimeMetrics} renders for a store and a serve
+ * loop, and the Prometheus configuration scrapes the runtime.
  */
 class RuntimeDashboardTest {
     @TempDir Path tmp;
@@ -51,6 +51,15 @@ class RuntimeDashboardTest {
         Set<String> exposed = new TreeSet<>();
         for (String line : text.split("\n")) if (line.startsWith("# TYPE ")) exposed.add(line.split(" ")[2]);
         for (String q : queried) assertTrue(exposed.contains(q), "panel queries " + q + ", which the runtime does not expose; exposed: " + exposed);
+
+        // The runtime alerts too.
+        Matcher inAlerts = name.matcher(Files.readString(monitoring.resolve("alerts.yml")));
+        int alertRefs = 0;
+        while (inAlerts.find()) {
+            alertRefs++;
+            assertTrue(exposed.contains(inAlerts.group()), "alerts.yml uses " + inAlerts.group() + ", which the runtime does not expose");
+        }
+        assertTrue(alertRefs >= 3, "the runtime has alert rules");
 
         String prometheus = Files.readString(monitoring.resolve("prometheus.yml"));
         assertTrue(prometheus.contains("job_name: engram-runtime"), "prometheus.yml scrapes the runtime");
