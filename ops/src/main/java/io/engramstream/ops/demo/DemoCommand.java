@@ -159,6 +159,14 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             String bootstrap = null;
             steps.begin(noKafka ? "broker: skipped (--no-kafka)" : "broker: local KRaft broker (own JVM) and the topic catalog");
             if (broker != null) {
+                Optional<LocalBroker.Running> earlier = broker.status();
+                if (earlier.isPresent()) {
+                    throw new UserError("a broker from an earlier demo still runs in " + broker.dir() + " (pid " + earlier.get().pid()
+                            + "): stop it with engram kafka stop --dir " + broker.dir());
+                }
+                // A fresh log every run: an earlier run's records (corpus, requests, responses, manifests of
+                // snapshot versions this run will number again) must not mix into this one.
+                deleteTree(broker.dataDir());
                 int port = freePort(), cport = freePort();
                 LocalBroker.StartResult started = broker.start(port, cport, Duration.ofSeconds(90));
                 bootstrap = started.broker().bootstrap();
