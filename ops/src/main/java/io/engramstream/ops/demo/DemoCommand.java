@@ -216,7 +216,14 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             Path modelDir = o.resolve("model");
             Files.createDirectories(tableDir);
             long trainStart = System.nanoTime();
-            TrainSession.Result trained = DemoRuntime.train(slice, specArg, spec, snapDir, tableDir, modelDir, ms, line -> p.println("      " + line));
+            // The runtime's training text: on the Kafka path it reads the corpus topic, like every other consumer.
+            Path trainCorpus = slice;
+            if (bootstrap != null) {
+                trainCorpus = o.resolve("runtime").resolve("corpus-from-topic.txt");
+                int n = DemoRuntime.corpusFromTopic(bootstrap, trainCorpus);
+                p.println("      read " + n + " documents from " + TopicCatalog.CORPUS_TEXT + " into " + o.relativize(trainCorpus));
+            }
+            TrainSession.Result trained = DemoRuntime.train(trainCorpus, specArg, spec, snapDir, tableDir, modelDir, ms, line -> p.println("      " + line));
             r.training = new DemoResult.Training(trained, v1.version(), (System.nanoTime() - trainStart) / 1e9);
             steps.end(r.training.describe());
 

@@ -108,6 +108,46 @@ final class DemoRuntime implements AutoCloseable {
     }
 
     /**
+     * Kafka path: the runtime's training corpus as it gets it, from the corpus topic (everything up to
+     * the end offsets at the call), one document per line (chunks joined, line breaks and tabs as spaces).
+     *
+     * @return documents written
+     */
+    static int corpusFromTopic(String bootstrap, Path file) throws IOException {
+        Properties c = new Properties();
+        c.setProperty("bootstrap.servers", bootstrap);
+        c.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, StringBuilder> docs = new java.util.LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(TopicCatalog.CORPUS_TEXT).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) throw new IOException("could not read " + TopicCatalog.CORPUS_TEXT + " to its end in 2 min");
+                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        io.engramstream.schemas.CorpusText t = Codecs.CORPUS_TEXT.decode(rec.value());
+                        docs.computeIfAbsent(t.getDocumentId(), k -> new StringBuilder()).append(t.getText());
+                    } catch (io.engramstream.schemas.RecordDecodeException e) {
+                        // not text to train on (the statistics job dead-letters it with the reason)
+                    }
+                }
+            }
+        }
+        Files.createDirectories(file.getParent());
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (StringBuilder d : docs.values()) {
+                w.write(d.toString().replace('\n', ' ').replace('\r', ' ').replace('\t', ' ').strip());
+                w.write('\n');
+            }
+        }
+        return docs.size();
+    }
+
+    /**
      * Opens the newest checkpoint for serving on the tiered store. With {@code bootstrap} the store
      * follows the manifest topic (a manifest names a file in {@code snapshots}, verified before it is
      * applied); without, it polls {@code snapshots}/LATEST every 200 ms.

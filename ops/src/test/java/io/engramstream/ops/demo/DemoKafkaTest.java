@@ -169,6 +169,9 @@ class DemoKafkaTest {
         assertEquals(corpusTokens * spec.lookupsPerToken(), corpusCounts, "the corpus replay counted exactly once again");
         assertEquals(served * spec.lookupsPerToken(), s.get("mergedInferenceLookups").asLong(), "and snapshot v2 was placed from them");
 
+        // The runtime trained on the corpus as it read it from the corpus topic: every produced document.
+        assertEquals(20, Files.readAllLines(out.resolve("runtime").resolve("corpus-from-topic.txt")).size());
+
         // Report files.
         assertTrue(Files.isRegularFile(out.resolve("index.html")));
         assertTrue(Files.isRegularFile(out.resolve("report").resolve("index.html")));
