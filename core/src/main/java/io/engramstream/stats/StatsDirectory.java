@@ -82,6 +82,18 @@ public final class StatsDirectory {
         return file;
     }
 
+    /** Tags with staged (not yet committed) parts, in tag order. */
+    public static List<String> pendingTags(Path out) throws IOException {
+        Path pending = root(out).resolve(".pending");
+        List<String> tags = new ArrayList<>();
+        if (!Files.isDirectory(pending)) return tags;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(pending, "cp-*")) {
+            for (Path p : ds) tags.add(p.getFileName().toString());
+        }
+        tags.sort(null);
+        return tags;
+    }
+
     /** Moves a staged part into its publication and completes the set if every part is there. */
     public static boolean commitStaged(Path out, String tag, int part, int parts) throws IOException {
         Path staged = root(out).resolve(".pending").resolve(tag).resolve(partName(part, parts));

@@ -43,7 +43,9 @@ public final class ColdTable implements AutoCloseable {
     private final boolean writable;
     private final long seed;
     private final int rowBytes;
+    /** A power of two (so a row's chunk is a shift, not a 64-bit division: every row read computes it). */
     private final long rowsPerChunk;
+    private final int chunkShift;
     private final MappedByteBuffer[] chunks;
     private final long[] dirty;
     private long dirtyCount;
@@ -56,7 +58,8 @@ public final class ColdTable implements AutoCloseable {
         this.writable = writable;
         this.seed = seed;
         this.rowBytes = layout.rowBytes();
-        this.rowsPerChunk = Math.max(1, chunkBytes / rowBytes);
+        this.rowsPerChunk = Long.highestOneBit(Math.max(1, chunkBytes / rowBytes));
+        this.chunkShift = Long.numberOfTrailingZeros(rowsPerChunk);
         long total = layout.totalRows();
         int n = (int) ((total + rowsPerChunk - 1) / rowsPerChunk);
         this.channel = writable
@@ -257,30 +260,60 @@ public final class ColdTable implements AutoCloseable {
 
     /** Copies a row, converted to the device format, into {@code dst} at byte {@code dstOff}. */
     void copyDeviceRow(long globalRow, ByteBuffer dst, int dstOff) {
-        int c = (int) (globalRow / rowsPerChunk);
-        int off = (int) ((globalRow - c * rowsPerChunk) * rowBytes);
+        int c = (int) (globalRow >>> chunkShift);
+        int off = (int) (globalRow & (rowsPerChunk - 1)) * rowBytes;
         RowCopy.storedToDevice(chunks[c], off, dst, dstOff, layout.dim(), layout.format());
+    }
+
+    /**
+     * Copies rows {@code globalRows[from..from+count)}, converted to the device format, into {@code dst} at
+     * byte {@code positions[k] x dstRowBytes}: the lookup's cold-tier loop, with the format decided
+     * once (hot path, no allocation).
+     */
+    void copyDeviceRows(long[] globalRows, int[] positions, int from, int count, ByteBuffer dst, int dstRowBytes) {
+        MappedByteBuffer[] cs = chunks;
+        int shift = chunkShift, rb = rowBytes;
+        long mask = rowsPerChunk - 1;
+        long touched = 0;   // touch first, copy second: more misses in flight (see RowIndex.resolve)
+        if (RowIndex.touchFirst) for (int k = from, end = from + count; k < end; k++) {
+            long g = globalRows[k];
+            touched += cs[(int) (g >>> shift)].getLong((int) (g & mask) * rb);
+        }
+        RowIndex.sink = touched;
+        if (layout.format().storedAsDevice()) {
+            for (int k = from, end = from + count; k < end; k++) {
+                long g = globalRows[k];
+                dst.put(positions[k] * dstRowBytes, cs[(int) (g >>> shift)], (int) (g & mask) * rb, rb);
+            }
+        } else {
+            int dim = layout.dim();
+            RowFormat f = layout.format();
+            for (int k = from, end = from + count; k < end; k++) {
+                long g = globalRows[k];
+                RowCopy.storedToDevice(cs[(int) (g >>> shift)], (int) (g & mask) * rb, dst, positions[k] * dstRowBytes, dim, f);
+            }
+        }
     }
 
     /** Copies a row as stored into {@code dst} at byte {@code dstOff}. */
     void copyStoredRow(long globalRow, ByteBuffer dst, int dstOff) {
-        int c = (int) (globalRow / rowsPerChunk);
-        int off = (int) ((globalRow - c * rowsPerChunk) * rowBytes);
+        int c = (int) (globalRow >>> chunkShift);
+        int off = (int) (globalRow & (rowsPerChunk - 1)) * rowBytes;
         dst.put(dstOff, chunks[c], off, rowBytes);
     }
 
     /** Reads a row as floats. */
     public void readRow(long globalRow, float[] dst, int dstOff) {
-        int c = (int) (globalRow / rowsPerChunk);
-        int off = (int) ((globalRow - c * rowsPerChunk) * rowBytes);
+        int c = (int) (globalRow >>> chunkShift);
+        int off = (int) (globalRow & (rowsPerChunk - 1)) * rowBytes;
         RowCopy.storedToFloats(chunks[c], off, dst, dstOff, layout.dim(), layout.format());
     }
 
     /** Writes a row (rounded to the table's format) and marks it dirty. Callers serialize writes. */
     public void writeRow(long globalRow, float[] src, int srcOff) {
         if (!writable) throw new IllegalStateException("table " + path + " is open read-only");
-        int c = (int) (globalRow / rowsPerChunk);
-        int off = (int) ((globalRow - c * rowsPerChunk) * rowBytes);
+        int c = (int) (globalRow >>> chunkShift);
+        int off = (int) (globalRow & (rowsPerChunk - 1)) * rowBytes;
         RowCopy.floatsToStored(src, srcOff, chunks[c], off, layout.dim(), layout.format());
         markDirty(globalRow);
     }
@@ -288,8 +321,8 @@ public final class ColdTable implements AutoCloseable {
     /** Writes a row given in the stored format (for imports). */
     void writeStoredRow(long globalRow, ByteBuffer src, int srcOff) {
         if (!writable) throw new IllegalStateException("table " + path + " is open read-only");
-        int c = (int) (globalRow / rowsPerChunk);
-        int off = (int) ((globalRow - c * rowsPerChunk) * rowBytes);
+        int c = (int) (globalRow >>> chunkShift);
+        int off = (int) (globalRow & (rowsPerChunk - 1)) * rowBytes;
         chunks[c].put(off, src, srcOff, rowBytes);
         markDirty(globalRow);
     }

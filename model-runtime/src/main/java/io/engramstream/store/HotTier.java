@@ -48,6 +48,13 @@ final class HotTier implements AutoCloseable {
     }
 
     int rows() { return rows; }
+
+    /**
+     * The tier's rows as host memory ({@code [rows, dim]} in the device type, row-major), when the
+     * device array is a view of a host buffer (a CPU device); null on a GPU. Writes through
+     * {@link #update} show here, since the array and the buffer are one memory.
+     */
+    ByteBuffer hostRows() { return backing; }
     long bytes() { return (long) rows * deviceRowBytes; }
 
     /** Rows {@code slots} of the tier, as a new array of {@code target}'s. */

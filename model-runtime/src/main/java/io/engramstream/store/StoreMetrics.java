@@ -60,6 +60,12 @@ public final class StoreMetrics {
     final LongAdder swaps = new LongAdder();
     final LongAdder rejected = new LongAdder();
     final LongAdder rowsWritten = new LongAdder();
+    // time per lookup phase (all threads): the host half's steps, then the engine calls; row copies are the tiers' latency
+    final LongAdder hashNanos = new LongAdder();
+    final LongAdder dedupeNanos = new LongAdder();
+    final LongAdder resolveNanos = new LongAdder();
+    final LongAdder scatterIndexNanos = new LongAdder();
+    final LongAdder engineNanos = new LongAdder();
     private final AtomicReference<String> lastRejection = new AtomicReference<>();
 
     StoreMetrics() {
@@ -83,23 +89,41 @@ public final class StoreMetrics {
     public String lastRejection() { return lastRejection.get(); }
     public long rowsWritten() { return rowsWritten.sum(); }
 
+    /** Time hashing token batches into RowKeys. */
+    public long hashNanos() { return hashNanos.sum(); }
+    /** Time deduplicating RowKeys (device-gather path only). */
+    public long dedupeNanos() { return dedupeNanos.sum(); }
+    /** Time finding each row's tier and slot in the placement's index. */
+    public long resolveNanos() { return resolveNanos.sum(); }
+    /** Time building the scatter index (device-gather path only). */
+    public long scatterIndexNanos() { return scatterIndexNanos.sum(); }
+    /** Time in the engine: array creation, hot gathers (device path), scatter and cast to FLOAT32. */
+    public long engineNanos() { return engineNanos.sum(); }
+
     void rejected(String reason) {
         rejected.increment();
         lastRejection.set(reason);
     }
+
+    private long copyNanos(Tier t) { return tier(t).latencyNanos(); }
 
     /** A multi-line human-readable summary. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("batches %d, row lookups %d, distinct %d, prefetch hits %d / misses %d (refreshed %d), swaps %d, rejected %d%n",
                 batches(), positions(), distinctRows(), prefetchHits(), prefetchMisses(), prefetchRefreshed(), swaps(), rejectedSnapshots()));
-        sb.append(String.format("%-5s %12s %12s %8s %14s %12s %12s%n", "tier", "lookups", "hits", "hit%", "served%(all)", "MB moved", "mean us"));
         long all = positions();
+        long b = Math.max(1, batches());
+        String phases = String.format("per batch (ms, wall time on the thread doing it): hash %.2f, dedupe %.2f, resolve tiers %.2f, scatter index %.2f, copy hot %.2f / warm %.2f / cold %.2f, engine %.2f%n",
+                hashNanos() / 1e6 / b, dedupeNanos() / 1e6 / b, resolveNanos() / 1e6 / b, scatterIndexNanos() / 1e6 / b,
+                copyNanos(Tier.HOT) / 1e6 / b, copyNanos(Tier.WARM) / 1e6 / b, copyNanos(Tier.COLD) / 1e6 / b, engineNanos() / 1e6 / b);
+        sb.append(String.format("%-5s %12s %12s %8s %14s %12s %12s%n", "tier", "lookups", "hits", "hit%", "served%(all)", "MB moved", "mean us"));
         for (Tier t : Tier.values()) {
             TierStats s = tier(t);
             sb.append(String.format("%-5s %12d %12d %7.1f%% %13.1f%% %12.1f %12.1f%n", t.label(), s.lookups(), s.hits(), 100 * s.hitRate(),
                     all == 0 ? 0 : 100.0 * s.positionsServed() / all, s.bytesMoved() / 1e6, s.meanLatencyMicros()));
         }
+        sb.append(phases);
         return sb.toString();
     }
 }

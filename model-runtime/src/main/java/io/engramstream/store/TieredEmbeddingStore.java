@@ -62,6 +62,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private final String expectedCanonicalMap;
     private final long maxHotRows;
     private final long maxWarmRows;
+    private final boolean hostAssembly;
 
     private final AtomicReference<Placement> current = new AtomicReference<>();
     private final AtomicLong epochs = new AtomicLong();
@@ -73,6 +74,8 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private final AtomicLong writeVersion = new AtomicLong();
 
     private final ConcurrentLinkedQueue<LookupWorkspace> workspaces = new ConcurrentLinkedQueue<>();
+    /** Every workspace made, idle or not (for {@link #stagingBytes}). */
+    private final ConcurrentLinkedQueue<LookupWorkspace> allWorkspaces = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Staged> staged = new ArrayDeque<>();
     private final ExecutorService prefetcher;
     private final ExecutorService builder;
@@ -85,8 +88,11 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     /** A batch whose host half is being, or has been, staged in the background. */
     private static final class Staged {
         final TokenBatch batch;
+        final LookupWorkspace workspace;
         final CompletableFuture<LookupWorkspace> work;
-        Staged(TokenBatch batch, CompletableFuture<LookupWorkspace> work) { this.batch = batch; this.work = work; }
+        Staged(TokenBatch batch, LookupWorkspace workspace, CompletableFuture<LookupWorkspace> work) {
+            this.batch = batch; this.workspace = workspace; this.work = work;
+        }
     }
 
     /** How a store is put together; see {@link TieredEmbeddingStore#builder}. */
@@ -105,6 +111,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         private Duration followInterval = Duration.ZERO;
         private java.util.Properties manifestClient;
         private String manifestTopic;
+        private boolean hostAssembly = true;
 
         private Builder(StoreLayout layout, ColdTable cold, Supplier<TokenHasher> hashers) {
             this.layout = layout; this.cold = cold; this.hashers = hashers;
@@ -120,6 +127,13 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         /** Plans with more hot rows than this are rejected (a memory guard). */
         public Builder maxHotRows(long n) { this.maxHotRows = n; return this; }
         public Builder maxWarmRows(long n) { this.maxWarmRows = n; return this; }
+        /**
+         * Whether lookups are assembled on the host when the hot tier is host memory (a CPU device;
+         * default true): each row copied straight to its output place, one array creation per
+         * layer. False takes the device-gather path (deduplicate, gather hot rows on the device,
+         * scatter), the one a GPU hot tier always takes; for comparisons and tests.
+         */
+        public Builder hostAssembly(boolean on) { this.hostAssembly = on; return this; }
         /** Applied synchronously at build time (seeding the hot tier from the latest snapshot). */
         public Builder initialPlan(PlacementPlan p) { this.initialPlan = p; return this; }
 
@@ -179,6 +193,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         this.expectedCanonicalMap = b.canonicalMapFingerprint;
         this.maxHotRows = b.maxHotRows;
         this.maxWarmRows = b.maxWarmRows;
+        this.hostAssembly = b.hostAssembly;
         this.root = NDManager.newBaseManager(device);
         this.prefetcher = Executors.newFixedThreadPool(b.prefetchThreads, daemon("engram-store-prefetch"));
         this.builder = Executors.newSingleThreadExecutor(daemon("engram-store-placement"));
@@ -224,46 +239,53 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     public NDList lookup(NDManager manager, TokenBatch batch) {
         ensureOpen();
         long t0 = System.nanoTime();
-        LookupWorkspace w = takeStaged(batch);
-        if (w != null) {
-            metrics.prefetchHits.increment();
-            if (w.writeVersion != writeVersion.get()) {
-                // rows were written after staging: re-copy the host rows (hot rows are read now anyway)
-                Placement cur = acquirePlacement();
-                if (cur == w.placement) {
-                    cur.release();
-                    long v = writeVersion.get();
-                    w.copyHostRows(w.placement);
-                    w.writeVersion = v;
-                    metrics.prefetchRefreshed.increment();
-                } else {
-                    w.placement.release();
-                    w.stage(batch, cur, writeVersion.get());
-                    metrics.prefetchRefreshed.increment();
-                }
-            }
-        } else {
-            metrics.prefetchMisses.increment();
-            w = workspace();
-            Placement p = acquirePlacement();
+        LookupWorkspace w = null;
+        Staged st = takeStaged(batch);
+        if (st != null) {
+            w = st.workspace;
             try {
-                w.stage(batch, p, writeVersion.get());
+                w.stageShared();   // takes the layers the background has not started, waits for the rest
             } catch (RuntimeException e) {
-                p.release();
-                w.clear();
-                workspaces.add(w);
-                throw e;
+                recycle(w);        // staging failed: stage again in the foreground
+                w = null;
             }
         }
         try {
+            if (w != null) {
+                metrics.prefetchHits.increment();
+                if (w.writeVersion != writeVersion.get()) {
+                    // rows were written after staging began: copy the rows again
+                    metrics.prefetchRefreshed.increment();
+                    Placement cur = acquirePlacement();
+                    if (cur == w.placement) {
+                        cur.release();
+                        long v = writeVersion.get();
+                        w.refresh(w.placement);
+                        w.writeVersion = v;
+                    } else {
+                        w.placement.release();
+                        w.placement = null;
+                        w.stage(batch, cur, writeVersion.get());   // on the placement now current
+                    }
+                }
+            } else {
+                metrics.prefetchMisses.increment();
+                w = workspace();
+                w.stage(batch, acquirePlacement(), writeVersion.get());
+            }
             return w.execute(manager, device);
         } finally {
-            w.placement.release();
-            w.clear();
-            workspaces.add(w);
+            if (w != null) recycle(w);
             metrics.batches.increment();
             metrics.lookupNanos.add(System.nanoTime() - t0);
         }
+    }
+
+    /** Releases the workspace's placement and returns it to the pool; no other thread may touch it. */
+    private void recycle(LookupWorkspace w) {
+        if (w.placement != null) w.placement.release();
+        w.clear();
+        workspaces.add(w);
     }
 
     /**
@@ -298,69 +320,48 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     public CompletableFuture<Void> prefetch(TokenBatch batch) {
         ensureOpen();
         LookupWorkspace w = workspace();
-        Placement p = acquirePlacement();
+        w.prepare(batch, acquirePlacement(), writeVersion.get(), true);
         CompletableFuture<LookupWorkspace> f;
         try {
-            f = CompletableFuture.supplyAsync(() -> {
-                try {
-                    w.stage(batch, p, writeVersion.get());
-                    return w;
-                } catch (RuntimeException e) {
-                    p.release();
-                    w.clear();
-                    workspaces.add(w);
-                    throw e;
-                }
-            }, prefetcher);
+            f = CompletableFuture.supplyAsync(() -> { w.runBackground(); return w; }, prefetcher);
         } catch (RuntimeException e) {
-            p.release();
-            workspaces.add(w);
+            recycle(w);
             throw e;
         }
         Staged dropped = null;
         synchronized (staged) {
-            staged.addLast(new Staged(batch, f));
+            staged.addLast(new Staged(batch, w, f));
             if (staged.size() > MAX_STAGED) dropped = staged.pollFirst();
         }
         if (dropped != null) discard(dropped);
         return f.thenRun(() -> { });
     }
 
-    private LookupWorkspace takeStaged(TokenBatch batch) {
-        Staged hit = null;
+    private Staged takeStaged(TokenBatch batch) {
         synchronized (staged) {
             for (Iterator<Staged> it = staged.iterator(); it.hasNext(); ) {
                 Staged s = it.next();
-                if (s.batch == batch) { hit = s; it.remove(); break; }
+                if (s.batch == batch) { it.remove(); return s; }
             }
-            if (hit == null) {
-                for (Iterator<Staged> it = staged.iterator(); it.hasNext(); ) {
-                    Staged s = it.next();
-                    if (s.batch.sameTokens(batch)) { hit = s; it.remove(); break; }
-                }
+            for (Iterator<Staged> it = staged.iterator(); it.hasNext(); ) {
+                Staged s = it.next();
+                if (s.batch.sameTokens(batch)) { it.remove(); return s; }
             }
         }
-        if (hit == null) return null;
-        try {
-            return hit.work.join();
-        } catch (CompletionException e) {
-            return null;   // staging failed (already cleaned up); stage again in the foreground
-        }
+        return null;
     }
 
     private void discard(Staged s) {
-        s.work.whenComplete((w, err) -> {
-            if (w != null) {
-                w.placement.release();
-                w.clear();
-                workspaces.add(w);
-            }
-        });
+        if (s.workspace.cancelBackground()) recycle(s.workspace);
+        else s.work.whenComplete((w, err) -> recycle(s.workspace));
     }
 
     private LookupWorkspace workspace() {
         LookupWorkspace w = workspaces.poll();
-        return w != null ? w : new LookupWorkspace(layout, cold, hashers.get(), metrics);
+        if (w != null) return w;
+        w = new LookupWorkspace(layout, cold, hashers.get(), metrics, hostAssembly);
+        allWorkspaces.add(w);
+        return w;
     }
 
     private Placement acquirePlacement() {
@@ -390,10 +391,25 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Direct memory held by the lookup staging buffers (one set per batch in flight or staged by a
+     * prefetch, reused): with host assembly a batch's whole output in the device type, e.g. 8 MB
+     * for 4 x 512 tokens of the demo spec in fp16. Not part of {@link #heldMemory} (it does not
+     * grow with the table or the placement).
+     */
+    public long stagingBytes() {
+        long b = 0;
+        for (LookupWorkspace w : allWorkspaces) b += w.bufferBytes();
+        return b;
+    }
+
     /** Memory a placement holds; the cold file is mapped, not held. */
     public record HeldMemory(long hotBytes, long warmBytes, long indexBytes) {
         public long total() { return hotBytes + warmBytes + indexBytes; }
     }
+
+    /** The current placement (tests: reference counting). */
+    Placement currentPlacement() { return current.get(); }
 
     /** The tier a row is in under the current placement. */
     public Tier tierOf(long rowKey) {

@@ -14,7 +14,9 @@ final class WarmTier implements AutoCloseable {
     private final int dim;
     private final int rowBytes;
     private final int rows;
+    /** A power of two: a slot's chunk is a shift. */
     private final int rowsPerChunk;
+    private final int chunkShift;
     private final ByteBuffer[] chunks;
 
     WarmTier(int rows, StoreLayout layout) {
@@ -22,7 +24,8 @@ final class WarmTier implements AutoCloseable {
         this.dim = layout.dim();
         this.rowBytes = layout.rowBytes();
         this.rows = rows;
-        this.rowsPerChunk = (int) Math.max(1, CHUNK_BYTES / rowBytes);
+        this.rowsPerChunk = (int) Long.highestOneBit(Math.max(1, CHUNK_BYTES / rowBytes));
+        this.chunkShift = Integer.numberOfTrailingZeros(rowsPerChunk);
         int n = rows == 0 ? 0 : (rows + rowsPerChunk - 1) / rowsPerChunk;
         chunks = new ByteBuffer[n];
         for (int c = 0; c < n; c++) {
@@ -36,14 +39,38 @@ final class WarmTier implements AutoCloseable {
 
     /** Copies the cold table's current value of {@code globalRow} into {@code slot}. */
     void loadFrom(ColdTable cold, long globalRow, int slot) {
-        int c = slot / rowsPerChunk;
-        cold.copyStoredRow(globalRow, chunks[c], (slot - c * rowsPerChunk) * rowBytes);
+        cold.copyStoredRow(globalRow, chunks[slot >>> chunkShift], (slot & (rowsPerChunk - 1)) * rowBytes);
     }
 
     /** Copies slot {@code slot}, converted to the device format, into {@code dst} at {@code dstOff}. */
     void copyDeviceRow(int slot, ByteBuffer dst, int dstOff) {
-        int c = slot / rowsPerChunk;
-        RowCopy.storedToDevice(chunks[c], (slot - c * rowsPerChunk) * rowBytes, dst, dstOff, dim, format);
+        RowCopy.storedToDevice(chunks[slot >>> chunkShift], (slot & (rowsPerChunk - 1)) * rowBytes, dst, dstOff, dim, format);
+    }
+
+    /**
+     * Copies slots {@code slots[from..from+count)}, converted to the device format, into {@code dst} at byte
+     * {@code positions[k] x dstRowBytes}: the lookup's warm-tier loop, format decided once (hot path).
+     */
+    void copyDeviceRows(int[] slots, int[] positions, int from, int count, ByteBuffer dst, int dstRowBytes) {
+        ByteBuffer[] cs = chunks;
+        int shift = chunkShift, mask = rowsPerChunk - 1, rb = rowBytes;
+        long touched = 0;   // touch first, copy second: more misses in flight (see RowIndex.resolve)
+        if (RowIndex.touchFirst) for (int k = from, end = from + count; k < end; k++) {
+            int slot = slots[k];
+            touched += cs[slot >>> shift].getLong((slot & mask) * rb);
+        }
+        RowIndex.sink = touched;
+        if (format.storedAsDevice()) {
+            for (int k = from, end = from + count; k < end; k++) {
+                int slot = slots[k];
+                dst.put(positions[k] * dstRowBytes, cs[slot >>> shift], (slot & mask) * rb, rb);
+            }
+        } else {
+            for (int k = from, end = from + count; k < end; k++) {
+                int slot = slots[k];
+                RowCopy.storedToDevice(cs[slot >>> shift], (slot & mask) * rb, dst, positions[k] * dstRowBytes, dim, format);
+            }
+        }
     }
 
     @Override public void close() {

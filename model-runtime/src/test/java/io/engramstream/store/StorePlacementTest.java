@@ -19,15 +19,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Swaps, deltas, rejections, prefetch and writes, each checked against the flat reference table. */
 class StorePlacementTest {
     @TempDir Path dir;
 
-    @Test
-    void lookupsStayExactWhilePlacementsSwapConcurrently() throws Exception {
+    @ParameterizedTest(name = "host assembly {0}")
+    @ValueSource(booleans = {true, false})
+    void lookupsStayExactWhilePlacementsSwapConcurrently(boolean hostAssembly) throws Exception {
         TestTables t = new TestTables(dir, RowFormat.BF16, 3);
-        try (TieredEmbeddingStore store = t.store().build(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).build(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
             AtomicBoolean done = new AtomicBoolean();
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<Future<Integer>> readers = new ArrayList<>();
@@ -63,11 +66,12 @@ class StorePlacementTest {
         }
     }
 
-    @Test
-    void aStagedPrefetchFinishesOnTheOldPlacementAfterASwap() throws Exception {
+    @ParameterizedTest(name = "host assembly {0}")
+    @ValueSource(booleans = {true, false})
+    void aStagedPrefetchFinishesOnTheOldPlacementAfterASwap(boolean hostAssembly) throws Exception {
         TestTables t = new TestTables(dir, RowFormat.FP32, 4);
         Random r = new Random(9);
-        try (TieredEmbeddingStore store = t.store().initialPlan(TestTables.randomPlan(t.layout, r, "a", 0.2, 0.3)).build();
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).initialPlan(TestTables.randomPlan(t.layout, r, "a", 0.2, 0.3)).build();
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TokenBatch batch = TestTables.randomBatch(r, 3, 30);
             store.prefetch(batch);
@@ -78,6 +82,48 @@ class StorePlacementTest {
             store.prefetch(again);
             assertLookup(t, again, store.lookup(m, TokenBatch.wrap(batch.batchSize(), batch.seqLen(), batch.tokens().clone())), "equal tokens find the staged batch");
             assertEquals(2, store.metrics().prefetchHits());
+        }
+    }
+
+    @ParameterizedTest(name = "host assembly {0}")
+    @ValueSource(booleans = {true, false})
+    void prefetchedBatchesLookedUpInAnyOrderOrDroppedStayExactAndReleaseTheirPlacement(boolean hostAssembly) throws Exception {
+        TestTables t = new TestTables(dir, RowFormat.FP16, 15);
+        Random r = new Random(16);
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).initialPlan(TestTables.randomPlan(t.layout, r, "1", 0.3, 0.3)).build();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Placement first = store.currentPlacement();
+            TokenBatch[] b = new TokenBatch[6];
+            for (int i = 0; i < b.length; i++) b[i] = TestTables.randomBatch(r, 1 + r.nextInt(3), 5 + r.nextInt(40));
+            // four staged at once: the lookup of the last one usually finds its background task still queued (and does it itself)
+            for (int i = 0; i < 4; i++) store.prefetch(b[i]);
+            for (int i : new int[] {3, 0, 2, 1}) {
+                try (NDManager sub = m.newSubManager()) {
+                    assertLookup(t, b[i], store.lookup(sub, b[i]), "prefetched batch " + i);
+                }
+            }
+            assertEquals(4, store.metrics().prefetchHits());
+            // six staged: the two oldest are dropped, their lookups stage again in the foreground
+            for (TokenBatch x : b) store.prefetch(x);
+            for (int i = b.length - 1; i >= 0; i--) {
+                try (NDManager sub = m.newSubManager()) {
+                    assertLookup(t, b[i], store.lookup(sub, b[i]), "batch " + i + " of six");
+                }
+            }
+            assertEquals(8, store.metrics().prefetchHits());
+            assertEquals(2, store.metrics().prefetchMisses());
+            // a batch staged on placement 1 and never looked up, then a swap: placement 1 is freed once nothing stages on it
+            store.prefetch(b[0]).join();
+            store.apply(TestTables.randomPlan(t.layout, r, "2", 0.3, 0.3));
+            for (int i = 1; i < 6; i++) store.prefetch(b[i]);   // pushes the batch staged on 1 out
+            for (int i = 1; i < 6; i++) {
+                try (NDManager sub = m.newSubManager()) {
+                    assertLookup(t, b[i], store.lookup(sub, b[i]), "after the swap, batch " + i);
+                }
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!first.isClosed() && System.nanoTime() < deadline) Thread.sleep(5);
+            assertTrue(first.isClosed(), "the swapped-out placement was released by every staged batch");
         }
     }
 
@@ -151,13 +197,14 @@ class StorePlacementTest {
         }
     }
 
-    @Test
-    void writesReachEveryTierAndTheFile() throws Exception {
+    @ParameterizedTest(name = "host assembly {0}")
+    @ValueSource(booleans = {true, false})
+    void writesReachEveryTierAndTheFile(boolean hostAssembly) throws Exception {
         TestTables t = new TestTables(dir, RowFormat.FP32, 8);
         Random r = new Random(3);
         PlacementPlan plan = TestTables.randomPlan(t.layout, r, "1", 0.3, 0.3);
         int dim = t.layout.dim();
-        try (TieredEmbeddingStore store = t.store().initialPlan(plan).build(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).initialPlan(plan).build(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
             long hotKey = plan.hotKeys()[3], warmKey = plan.warmKeys()[4];
             long coldKey = -1;
             for (long row = 0; coldKey < 0; row++) if (store.tierOf(RowKey.of(0, row)) == Tier.COLD) coldKey = RowKey.of(0, row);
@@ -208,12 +255,13 @@ class StorePlacementTest {
         }
     }
 
-    @Test
-    void aBatchWrittenAfterItsPrefetchIsLookedUpWithTheNewValues() throws Exception {
+    @ParameterizedTest(name = "host assembly {0}")
+    @ValueSource(booleans = {true, false})
+    void aBatchWrittenAfterItsPrefetchIsLookedUpWithTheNewValues(boolean hostAssembly) throws Exception {
         TestTables t = new TestTables(dir, RowFormat.FP16, 9);
         Random r = new Random(4);
         int dim = t.layout.dim();
-        try (TieredEmbeddingStore store = t.store().initialPlan(TestTables.randomPlan(t.layout, r, "1", 0.2, 0.4)).build();
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).initialPlan(TestTables.randomPlan(t.layout, r, "1", 0.2, 0.4)).build();
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TokenBatch batch = TestTables.randomBatch(r, 2, 30);
             store.prefetch(batch).join();   // staged before the write, so the lookup must refresh it
@@ -228,6 +276,37 @@ class StorePlacementTest {
             for (int i = 0; i < rows.length; i++) System.arraycopy(v, i * dim, t.flat[1], (int) rows[i] * dim, dim);
             // duplicates inside the write: the last occurrence's value is what the flat table now holds
             assertLookup(t, batch, store.lookup(m, batch), "prefetched, then written");
+            assertEquals(1, store.metrics().prefetchHits());
+            assertEquals(1, store.metrics().prefetchRefreshed());
+        }
+    }
+
+    @ParameterizedTest(name = "host assembly {0}")
+    @ValueSource(booleans = {true, false})
+    void aBatchPrefetchedThenSwappedThenWrittenIsStagedAgainOnTheNewPlacement(boolean hostAssembly) throws Exception {
+        TestTables t = new TestTables(dir, RowFormat.BF16, 13);
+        Random r = new Random(14);
+        int dim = t.layout.dim();
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).initialPlan(TestTables.randomPlan(t.layout, r, "1", 0.3, 0.3)).build();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TokenBatch batch = TestTables.randomBatch(r, 2, 25);
+            store.prefetch(batch).join();
+            PlacementPlan next = TestTables.randomPlan(t.layout, r, "2", 0.4, 0.4);
+            store.apply(next);
+            // write rows of layer 0 the batch touches, chosen from the new placement's hot and warm sets and the cold rest
+            long[] keys = new long[t.layout.numLayers() * batch.seqLen() * t.layout.headsPerLayer()];
+            t.hasher().hashRowKeys(batch.tokens(), 0, batch.seqLen(), keys);
+            int per = batch.seqLen() * t.layout.headsPerLayer();
+            long[] rows = new long[per];
+            for (int i = 0; i < per; i++) rows[i] = RowKey.row(keys[i]);
+            java.util.EnumSet<Tier> written = java.util.EnumSet.noneOf(Tier.class);
+            for (long row : rows) written.add(store.tierOf(RowKey.of(0, row)));
+            assertEquals(java.util.EnumSet.allOf(Tier.class), written, "the write covers every tier of the new placement");
+            float[] v = new float[per * dim];
+            for (int i = 0; i < v.length; i++) v[i] = 50 + (i % 31) / 4f;
+            store.writeRows(0, rows, v);
+            for (int i = 0; i < per; i++) System.arraycopy(v, i * dim, t.flat[0], (int) rows[i] * dim, dim);
+            assertLookup(t, batch, store.lookup(m, batch), "prefetched on 1, swapped to 2, written");
             assertEquals(1, store.metrics().prefetchHits());
             assertEquals(1, store.metrics().prefetchRefreshed());
         }

@@ -30,12 +30,17 @@ class TieredEmbeddingStoreTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(RowFormat.class)
-    void lookupsEqualTheFlatTableUnderEveryPlacement(RowFormat format) throws Exception {
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> formatsAndPaths() {
+        return java.util.Arrays.stream(RowFormat.values()).flatMap(f -> java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(f, true), org.junit.jupiter.params.provider.Arguments.of(f, false)));
+    }
+
+    @ParameterizedTest(name = "{0}, host assembly {1}")
+    @org.junit.jupiter.params.provider.MethodSource("formatsAndPaths")
+    void lookupsEqualTheFlatTableUnderEveryPlacement(RowFormat format, boolean hostAssembly) throws Exception {
         TestTables t = new TestTables(dir, format, 7);
         Random r = new Random(11);
-        try (TieredEmbeddingStore store = t.store().build();
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).build();
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             double[][] shares = {{0, 0}, {1, 0}, {0, 1}, {0.1, 0.3}, {0.5, 0.5}, {0.02, 0.05}};
             long positions = 0;
@@ -68,12 +73,43 @@ class TieredEmbeddingStoreTest {
             assertEquals(6 * 3, mt.batches());
             assertEquals(positions, mt.positions());
             assertEquals(positions, mt.tier(Tier.HOT).positionsServed() + mt.tier(Tier.WARM).positionsServed() + mt.tier(Tier.COLD).positionsServed());
-            assertEquals(mt.distinctRows(), mt.tier(Tier.HOT).lookups());
-            assertEquals(mt.distinctRows(), mt.tier(Tier.HOT).hits() + mt.tier(Tier.WARM).hits() + mt.tier(Tier.COLD).hits());
+            // rows gathered: every distinct row on the device path, every row lookup with host assembly (no deduplication)
+            long gathered = hostAssembly ? positions : mt.distinctRows();
+            if (hostAssembly) assertEquals(0, mt.distinctRows());
+            else assertTrue(mt.distinctRows() > 0 && mt.distinctRows() < positions);
+            assertEquals(gathered, mt.tier(Tier.HOT).lookups());
+            assertEquals(gathered, mt.tier(Tier.HOT).hits() + mt.tier(Tier.WARM).hits() + mt.tier(Tier.COLD).hits());
+            assertEquals(gathered - mt.tier(Tier.HOT).hits(), mt.tier(Tier.WARM).lookups());
+            if (hostAssembly) {
+                for (Tier tier : Tier.values()) assertEquals(mt.tier(tier).positionsServed(), mt.tier(tier).hits(), tier.label());
+            }
             assertEquals(mt.tier(Tier.WARM).hits() * t.layout.rowBytes(), mt.tier(Tier.WARM).bytesMoved());
+            assertEquals(mt.tier(Tier.COLD).hits() * t.layout.rowBytes(), mt.tier(Tier.COLD).bytesMoved());
+            assertEquals(mt.tier(Tier.HOT).hits() * t.layout.deviceRowBytes(), mt.tier(Tier.HOT).bytesMoved());
             assertTrue(store.metrics().tier(Tier.HOT).hits() > 0);
             assertTrue(store.metrics().tier(Tier.WARM).hits() > 0);
             assertTrue(store.metrics().tier(Tier.COLD).hits() > 0);
+        }
+    }
+
+    @ParameterizedTest(name = "host assembly {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void lookupsAreExactWhenTheColdTableIsMappedInManyPieces(boolean hostAssembly) throws Exception {
+        // room for 100 rows per mapping: 64 (a power of two), so a batch reads from dozens of mappings
+        TestTables t = new TestTables(dir, TestTables.tinySpec(RowFormat.FP16), 17, 100L * 8 * 2);   // 8 dims x 2 bytes
+        Random r = new Random(18);
+        try (TieredEmbeddingStore store = t.store().hostAssembly(hostAssembly).initialPlan(TestTables.randomPlan(t.layout, r, "1", 0.1, 0.2)).build();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            assertTrue(t.cold.chunkCount() > 20, "mappings: " + t.cold.chunkCount());
+            TokenBatch next = TestTables.randomBatch(r, 3, 33);
+            for (int i = 0; i < 4; i++) {
+                TokenBatch batch = next;
+                next = TestTables.randomBatch(r, 3, 33);
+                store.prefetch(next);
+                try (NDManager sub = m.newSubManager()) {
+                    assertLookup(t, batch, store.lookup(sub, batch), "lookup " + i);
+                }
+            }
         }
     }
 }

@@ -41,13 +41,15 @@ public final class ManifestTopicSink implements ManifestSink {
         this.properties.putAll(clientProperties);
         this.properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         this.properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        // A send blocks the publishing task: bounded by `timeout` (the outbox re-sends later if it fails).
         long ms = Math.max(1000, timeout.toMillis());
+        long request = Math.min(ms, 30_000);
         this.properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ms));
-        this.properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(ms, 30_000)));
-        this.properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(ms, 31_000)));
+        this.properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(request));
         this.properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
+        this.properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(request + 1000));
         this.topic = topic;
-        this.timeout = Duration.ofMillis(Math.max(ms, 31_000) + 5_000);
+        this.timeout = Duration.ofMillis(ms + request + 6_000);
     }
 
     /** The record the topic gets for {@code m}: key = spec fingerprint, value = Avro single-object encoding. */
@@ -69,8 +71,15 @@ public final class ManifestTopicSink implements ManifestSink {
             throw new IOException("interrupted while sending the manifest of snapshot " + m.version(), e);
         } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
             Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            close();   // an idempotent producer can be left fenced or in error: the next send starts a fresh one
+            discard();   // an idempotent producer can be left fenced or in error: the next send starts a fresh one
             throw new IOException("cannot send the manifest of snapshot " + m.version() + " to " + topic + ": " + c, c);
+        }
+    }
+
+    private void discard() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);   // the send failed: nothing worth waiting for
+            producer = null;
         }
     }
 

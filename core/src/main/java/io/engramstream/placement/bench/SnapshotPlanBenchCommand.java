@@ -56,6 +56,7 @@ public final class SnapshotPlanBenchCommand implements Callable<Integer>, Engram
 
     @Override public Integer call() throws Exception {
         if (rows < 1000 || parts < 1 || repeat < 1) throw new UserError("--rows >= 1000, --parts >= 1, --repeat >= 1");
+        if (!(hotShare >= 0 && warmShare >= 0 && hotShare + warmShare <= 1)) throw new UserError("--hot-share and --warm-share: shares in [0, 1]");
         if (!List.of("both", "streaming", "gather").contains(only)) throw new UserError("--only must be streaming, gather or both");
         Runtime rt = Runtime.getRuntime();
         System.out.printf(Locale.ROOT, "engram bench snapshot-plan: %d cores, Java %s (%s), max heap %.2f GiB%n", rt.availableProcessors(),

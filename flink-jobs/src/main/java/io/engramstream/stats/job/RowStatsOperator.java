@@ -90,8 +90,7 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private transient List<Staged> stagedPublications;
     /** Job-wide tokens counted so far (own counters records and every other subtask's copies); identical in all subtasks at a barrier. */
     private transient long globalTokens;
-    /** Timestamp and job-wide tokens at the previous checkpoint this subtask saw; the first checkpoint's timestamp. */
-    private transient long prevCheckpointTs, prevCheckpointTokens, firstCheckpointTs;
+    private transient CheckpointTriggers triggers;
     private transient ListState<long[]> publicationClockState;
     /** A statistics publication that a restore completed: its snapshot is published once the operator is open. */
     private transient String restoredCompleteTag;
@@ -131,12 +130,10 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         // Union state: every subtask stores the same values, so any subtask restores them whatever the parallelism.
         publicationClockState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("publication-clock", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        prevCheckpointTs = firstCheckpointTs = Long.MIN_VALUE;
+        triggers = new CheckpointTriggers(settings.publishIntervalMillis, settings.publishEveryTokens);
         for (long[] c : publicationClockState.get()) {
             globalTokens = Math.max(globalTokens, c[0]);
-            prevCheckpointTs = Math.max(prevCheckpointTs, c[1]);
-            prevCheckpointTokens = Math.max(prevCheckpointTokens, c[2]);
-            firstCheckpointTs = Math.max(firstCheckpointTs, c[3]);
+            triggers.restore(c[1], c[2], c[3]);
         }
         if (context.isRestored()) {
             distinctRows = countRows();
@@ -144,7 +141,10 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             if (settings.outDir != null && restoredId >= 0) {
                 // The checkpoint we restore from completed; its staged publication may never have been committed.
                 String tag = StatsDirectory.checkpointTag(restoredId);
-                if (StatsDirectory.commitStaged(Path.of(settings.outDir), tag, subtask(), parallelism())) restoredCompleteTag = tag;
+                Path out = Path.of(settings.outDir);
+                // Earlier ones whose notification was lost too (the restored checkpoint holds everything they counted).
+                for (String t : StatsDirectory.pendingTags(out)) if (t.compareTo(tag) < 0) StatsDirectory.commitStaged(out, t, subtask(), parallelism());
+                if (StatsDirectory.commitStaged(out, tag, subtask(), parallelism())) restoredCompleteTag = tag;
             }
             if (settings.dumpDir != null) {
                 RowStatsColumns rows = collectRows();
@@ -191,8 +191,10 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
     private ManifestSink sink() {
         if (settings.manifestKafka == null) return null;
         if (manifestSink == null) {
+            // The send runs on the task thread: a short bound (an unreachable broker delays a publication by at
+            // most ~20 s; the outbox re-sends at the next publication or restart).
             manifestSink = new io.engramstream.topics.ManifestTopicSink(settings.manifestKafka, settings.manifestTopic,
-                    java.time.Duration.ofSeconds(30));
+                    java.time.Duration.ofSeconds(10));
         }
         return manifestSink;
     }
@@ -460,7 +462,8 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
             stagedPublications.add(new Staged(id, settings.dumpDir));
         }
         boolean due = publicationDue(context.getCheckpointTimestamp());
-        publicationClockState.update(List.of(new long[] {globalTokens, prevCheckpointTs, prevCheckpointTokens, firstCheckpointTs}));
+        long[] t = triggers.state();
+        publicationClockState.update(List.of(new long[] {globalTokens, t[0], t[1], t[2]}));
         if (due && settings.outDir != null) {
             RowStatsColumns rows = collectRows();
             try {
@@ -479,16 +482,10 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
      * subtask (see the class comment), and moves the "previous checkpoint" on.
      */
     private boolean publicationDue(long ts) {
-        boolean due = false;
-        long n = settings.publishEveryTokens;
-        if (n > 0 && globalTokens / n > prevCheckpointTokens / n) due = true;
-        long every = settings.publishIntervalMillis;
-        if (firstCheckpointTs == Long.MIN_VALUE) firstCheckpointTs = ts;
-        if (!bounded && every == 0) due = true;   // every checkpoint (tests)
-        if (!bounded && every > 0 && prevCheckpointTs != Long.MIN_VALUE
-                && Math.floorDiv(ts - firstCheckpointTs, every) > Math.floorDiv(prevCheckpointTs - firstCheckpointTs, every)) due = true;
-        prevCheckpointTs = ts;
-        prevCheckpointTokens = globalTokens;
+        long before = triggers.previousTokens();
+        boolean due = triggers.due(ts, globalTokens, !bounded);
+        if (due) LOG.info("subtask {}: statistics publication due at checkpoint time {} ({} tokens in the job, previous checkpoint {})",
+                subtask(), ts, globalTokens, before);
         return due;
     }
 
@@ -498,16 +495,21 @@ public final class RowStatsOperator extends AbstractStreamOperator<Void>
         while (it.hasNext()) {
             Staged st = it.next();
             if (st.id() > checkpointId) continue;
-            if (st.id() == checkpointId) {
+            // A statistics publication staged at an earlier checkpoint whose notification never came (notifications
+            // are best effort and a later one subsumes them) is committed now, in order: the later completed
+            // checkpoint holds everything counted up to it, so those statistics can never be rolled back. (If that
+            // earlier checkpoint was aborted before some subtask staged, the set stays incomplete and invisible.)
+            boolean publication = st.out().equals(settings.outDir);
+            if (st.id() == checkpointId || publication) {
                 try {
                     String tag = StatsDirectory.checkpointTag(st.id());
                     boolean complete = StatsDirectory.commitStaged(Path.of(st.out()), tag, subtask(), parallelism());
-                    if (complete && st.out().equals(settings.outDir)) publishSnapshot(tag, checkpointId);
+                    if (complete && publication) publishSnapshot(tag, st.id());
                 } catch (java.io.IOException | java.io.UncheckedIOException e) {
-                    publicationFailed(checkpointId, e);
+                    publicationFailed(st.id(), e);
                 }
             }
-            it.remove();   // older ones were subsumed; their staging is pruned with the next publication
+            it.remove();   // test dumps of older checkpoints were subsumed; their staging is pruned with the next publication
         }
     }
 

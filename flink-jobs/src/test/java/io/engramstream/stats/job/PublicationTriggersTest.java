@@ -40,22 +40,27 @@ class PublicationTriggersTest {
         return docs;
     }
 
-    /** Runs to the end, reporting the largest publicationFailures metric seen while it ran. */
-    static long run(StatsSettings settings, Path work) throws Exception {
+    /** What the metrics showed while the job ran (they vanish with it). */
+    record Seen(long publicationFailures, long checkpoints) {}
+
+    /** Runs to the end, reporting the largest publicationFailures and completed-checkpoint metrics seen while it ran. */
+    static Seen run(StatsSettings settings, Path work) throws Exception {
         MemoryStatsJob.Runtime rt = new MemoryStatsJob.Runtime(2, java.time.Duration.ofMillis(150), "hashmap",
                 work.resolve("checkpoints").toString(), 0, null);
         StreamExecutionEnvironment env = StatsJobTesting.env(rt, settings);
-        // ~80 records/s: about 3 s of input, so checkpoints fall between the multiples of N.
-        MemoryStatsJob.build(env, JobInput.zipf((long) RECORDS * CHUNK, 1.2, 7, CHUNK, 80), settings, settings.outDir, "engram.deadletters");
+        // ~60 records/s: about 4 s of input, so checkpoints fall between the multiples of N.
+        MemoryStatsJob.build(env, JobInput.zipf((long) RECORDS * CHUNK, 1.2, 7, CHUNK, 60), settings, settings.outDir, "engram.deadletters");
         JobClient job = env.executeAsync("triggers");
-        long failures = 0;
+        long failures = 0, checkpoints = 0;
         var result = job.getJobExecutionResult();   // (the local cluster goes away with the job: poll the future, not the cluster)
         while (!result.isDone()) {
-            failures = Math.max(failures, ProgressReporter.snapshot().publicationFailures());
+            ProgressReporter.Snapshot p = ProgressReporter.snapshot();
+            failures = Math.max(failures, p.publicationFailures());
+            checkpoints = Math.max(checkpoints, p.checkpoints());
             Thread.sleep(50);
         }
         result.get();
-        return failures;
+        return new Seen(failures, checkpoints);
     }
 
     @Test
@@ -67,8 +72,8 @@ class PublicationTriggersTest {
                         "placement.hot-bytes", Long.toString(50L * spec.bytesPerRow()),
                         "placement.warm-bytes", Long.toString(200L * spec.bytesPerRow())))
                 .build();
-        long failures = run(settings, tmp);
-        assertEquals(0, failures, "no publication failed");
+        Seen seen = run(settings, tmp);
+        assertEquals(0, seen.publicationFailures(), "no publication failed");
 
         long total = (long) RECORDS * CHUNK;
         List<SnapshotManifest> all = SnapshotDirectory.listManifests(snapshots);
@@ -79,16 +84,18 @@ class PublicationTriggersTest {
         long prevBucket = 0;
         for (SnapshotManifest m : atCheckpoints) {
             long tokens = m.source().tokens();
-            assertTrue(tokens > 0 && tokens < total, m.source().toString());
+            assertTrue(tokens > 0 && tokens <= total, m.source().toString());
             assertTrue(tokens / N > prevBucket, "snapshot " + m.version() + " at " + tokens + " tokens did not enter a new multiple of "
                     + N + " (previous " + prevBucket + ")");
             prevBucket = tokens / N;
         }
         // One publication per multiple of N crossed at a checkpoint: 6 multiples (the last may come with the end of input),
-        // two crossed between the same two checkpoints count once.
-        assertTrue(atCheckpoints.size() >= 3 && atCheckpoints.size() <= total / N,
-                atCheckpoints.size() + " checkpoint snapshots for " + total / N + " multiples of N: "
-                        + atCheckpoints.stream().map(m -> m.source().tokens()).toList());
+        // two crossed between the same two checkpoints count once. When checkpoints came at least every N/2 tokens on
+        // average (a loaded machine can stall them), most multiples have a checkpoint of their own.
+        String got = atCheckpoints.size() + " checkpoint snapshots for " + total / N + " multiples of N, " + seen.checkpoints()
+                + " checkpoints completed while running: " + atCheckpoints.stream().map(m -> m.source().tokens()).toList();
+        assertTrue(atCheckpoints.size() >= 1 && atCheckpoints.size() <= total / N, got);
+        if (seen.checkpoints() >= 2 * total / N) assertTrue(atCheckpoints.size() >= 3, got);
         // Every staged statistics set completed: nothing left pending, the summaries' token counts are the snapshots'.
         Path pending = StatsDirectory.root(out).resolve(".pending");
         assertTrue(!Files.isDirectory(pending) || Files.list(pending).findAny().isEmpty(), "a staged set never completed");
@@ -107,7 +114,7 @@ class PublicationTriggersTest {
         Path snapshots = blocker.resolve("snapshots");
         StatsSettings settings = StatsJobTesting.settings(spec, out).publishIntervalMillis(-1).publishEveryTokens(N)
                 .snapshots(snapshots.toString(), Map.of()).build();
-        long failures = run(settings, tmp);
+        long failures = run(settings, tmp).publicationFailures();
         assertTrue(failures >= 1, "failed snapshot publications are reported in the publicationFailures metric");
         assertFalse(Files.exists(snapshots), "nothing published");
         StatsJobTesting.assertCounts(StatsJobTesting.expectedCounts(spec, docs(settings), null), StatsJobTesting.finalRows(out), 1.0, 1.0);

@@ -1,6 +1,6 @@
 package io.engramstream.store.bench;
 
-import io.engramstream.workload.ZipfTokens;
+import io.engramstream.workload.ZipfSampler;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
@@ -66,6 +66,8 @@ public final class StoreBenchmark {
         void prefetch(TokenBatch b);
         NDList lookup(NDManager m, TokenBatch b);
         long heldBytes();
+        /** Lookup staging buffers (not counted in heldBytes), -1 when not tracked. */
+        default long stagingBytes() { return -1; }
         @Override void close();
     }
 
@@ -148,15 +150,18 @@ public final class StoreBenchmark {
             }
             case "cold":
                 return storeVariant("cold-only mmap", TieredEmbeddingStore.builder(spec, cold).device(device).build());
-            case "tiered": {
+            case "tiered":
+            case "tiered-device": {
                 long t0 = System.nanoTime();
-                TieredEmbeddingStore s = TieredEmbeddingStore.builder(spec, cold).device(device).followSnapshots(snapDir, Duration.ZERO).build();
-                out.printf("tiered: seeded from snapshot %s in %.1f s (%,d hot, %,d warm rows)%n", s.snapshotId(), (System.nanoTime() - t0) / 1e9,
+                boolean hostAssembly = name.equals("tiered");
+                TieredEmbeddingStore s = TieredEmbeddingStore.builder(spec, cold).device(device).hostAssembly(hostAssembly)
+                        .followSnapshots(snapDir, Duration.ZERO).build();
+                out.printf("%s: seeded from snapshot %s in %.1f s (%,d hot, %,d warm rows)%n", name, s.snapshotId(), (System.nanoTime() - t0) / 1e9,
                         s.hotRows(), s.warmRows());
-                return storeVariant("tiered (snapshot)", s);
+                return storeVariant(hostAssembly ? "tiered (snapshot)" : "tiered, device gather", s);
             }
             default:
-                throw new IllegalArgumentException("unknown variant '" + name + "' (flat, cold, tiered)");
+                throw new IllegalArgumentException("unknown variant '" + name + "' (flat, cold, tiered, tiered-device)");
         }
     }
 
@@ -166,6 +171,7 @@ public final class StoreBenchmark {
             public void prefetch(TokenBatch b) { s.prefetch(b); }
             public NDList lookup(NDManager m, TokenBatch b) { return s.lookup(m, b); }
             public long heldBytes() { return s.heldMemory().total(); }
+            public long stagingBytes() { return s.stagingBytes(); }
             public void close() { s.close(); }
             @Override public String toString() { return s.metrics().summary(); }
         };
@@ -174,14 +180,15 @@ public final class StoreBenchmark {
     /** Counts the rows a warm-up stream touches and publishes the top ones as snapshot 1. */
     private SnapshotManifest publishSnapshot(EngramSpec spec, StoreLayout layout, Path dir) throws IOException {
         long t0 = System.nanoTime();
-        ZipfTokens z = new ZipfTokens((int) spec.compressedVocabSize(), p.zipf, p.seed);
+        ZipfSampler z = ZipfSampler.of((int) spec.compressedVocabSize(), p.zipf, p.seed);
+        java.util.SplittableRandom draws = new java.util.SplittableRandom(p.seed);
         NgramHasher h = new NgramHasher(spec);
         int len = p.seq;
         int[] tokens = new int[len];
         long[] keys = new long[(int) h.outputLength(len)];
         RowCounter counter = new RowCounter(1 << 22);
         for (int done = 0; done < p.warmupTokens; done += len) {
-            z.fill(tokens);
+            z.fill(tokens, len, draws);
             h.hashRowKeys(tokens, 0, len, keys);
             for (long k : keys) counter.add(k);
         }
@@ -202,12 +209,18 @@ public final class StoreBenchmark {
         return m;
     }
 
+    /**
+     * The measured stream: the warm-up stream's distribution (the same sampler, so the same rank to
+     * id permutation: a sampler seeded differently would rank other ids first and the snapshot would
+     * not predict the stream at all), drawn with another seed.
+     */
     private TokenBatch[] batches(EngramSpec spec, long seed) {
-        ZipfTokens z = new ZipfTokens((int) spec.compressedVocabSize(), p.zipf, seed);
+        ZipfSampler z = ZipfSampler.of((int) spec.compressedVocabSize(), p.zipf, p.seed);
+        java.util.SplittableRandom draws = new java.util.SplittableRandom(seed);
         TokenBatch[] b = new TokenBatch[p.batches];
         for (int i = 0; i < b.length; i++) {
             int[] t = new int[p.batch * p.seq];
-            z.fill(t);
+            z.fill(t, t.length, draws);
             b[i] = TokenBatch.wrap(p.batch, p.seq, t);
         }
         return b;
@@ -247,7 +260,7 @@ public final class StoreBenchmark {
         for (int vi = 0; vi < variants.size(); vi++) if (variants.get(vi).name().startsWith("flat")) flat = median(rate[vi][0]);
         int rb = layout.rowBytes();
         out.println();
-        out.printf("%-22s %-9s %14s %8s %9s %9s %13s %12s%n", "variant", "prefetch", "rows/s", "GB/s", "vs flat", "min-max", "CPU ms/batch", "memory held");
+        out.printf("%-22s %-9s %14s %8s %9s %9s %13s %12s %8s%n", "variant", "prefetch", "rows/s", "GB/s", "vs flat", "min-max", "CPU ms/batch", "memory held", "staging");
         for (int vi = 0; vi < variants.size(); vi++) {
             Variant v = variants.get(vi);
             for (int mode = 0; mode < modes; mode++) {
@@ -255,16 +268,19 @@ public final class StoreBenchmark {
                 measured.add(new Measured(v.name(), mode == 1, med, med * rb / 1e9));
                 double[] s = rate[vi][mode].clone();
                 Arrays.sort(s);
-                out.printf("%-22s %-9s %,14.0f %8.2f %9s %9s %13.1f %9.0f MB%n", v.name(), mode == 1 ? "yes" : "no", med, med * rb / 1e9,
+                long staging = v.stagingBytes();
+                out.printf("%-22s %-9s %,14.0f %8.2f %9s %9s %13.1f %9.0f MB %8s%n", v.name(), mode == 1 ? "yes" : "no", med, med * rb / 1e9,
                         flat > 0 ? String.format("%.3f", med / flat) : "-",
-                        String.format("%.2f", (s[s.length - 1] - s[0]) / med), median(cpu[vi][mode]), v.heldBytes() / 1e6);
+                        String.format("%.2f", (s[s.length - 1] - s[0]) / med), median(cpu[vi][mode]), v.heldBytes() / 1e6,
+                        staging < 0 ? "-" : String.format("%.0f MB", staging / 1e6));
             }
         }
         out.printf("%nrows/s: row lookups (batch x tokens x %d lookups/token) per second, median of %d rounds; GB/s: rows/s x %d bytes per stored row;%n",
                 layout.numLayers() * layout.headsPerLayer(), p.rounds, rb);
         out.printf("vs flat: ratio to the flat table without prefetch; min-max: spread of the rounds relative to the median;%n");
         out.printf("CPU ms/batch: process CPU time (all threads) per batch, median: the work, whatever the machine's load;%n");
-        out.printf("memory held: the flat table's arrays, or the store's hot + warm tiers + row index (the cold file is mapped, not held).%n");
+        out.printf("memory held: the flat table's arrays, or the store's hot + warm tiers + row index (the cold file is mapped, not held);%n");
+        out.printf("staging: the store's reusable lookup staging buffers (per batch in flight or prefetched), held besides.%n");
         out.printf("load average at the end: %s%n", loadAverage());
         for (Variant v : variants) {
             String summary = v.toString();

@@ -39,7 +39,7 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
     @Option(names = "--hot-rows", defaultValue = "1000000", description = "Hot rows in the snapshot (default: ${DEFAULT-VALUE}).") long hot;
     @Option(names = "--warm-rows", defaultValue = "4000000", description = "Warm rows in the snapshot (default: ${DEFAULT-VALUE}).") long warm;
     @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu|gpu:N (default: ${DEFAULT-VALUE}).") String device;
-    @Option(names = "--variants", defaultValue = "flat,cold,tiered", split = ",", description = "Which to run (default: ${DEFAULT-VALUE}).") List<String> variants;
+    @Option(names = "--variants", defaultValue = "flat,cold,tiered", split = ",", description = "Which to run: flat, cold, tiered, tiered-device (the tiered store on its device-gather path, as with a GPU hot tier) (default: ${DEFAULT-VALUE}).") List<String> variants;
 
     @Override public Integer call() throws Exception {
         StoreBenchmark.Params p = new StoreBenchmark.Params();
