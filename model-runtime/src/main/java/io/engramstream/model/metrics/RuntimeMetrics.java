@@ -44,8 +44,10 @@ public final class RuntimeMetrics {
         for (Tier t : Tier.values()) {
             StoreMetrics.TierStats x = m.tier(t);
             String tier = t.label();
-            p.counter("engram_store_tier_lookups_total", "distinct rows probed at this tier (per batch and layer)", x.lookups(), "tier", tier);
-            p.counter("engram_store_tier_hits_total", "distinct rows this tier served", x.hits(), "tier", tier);
+            p.counter("engram_store_tier_lookups_total",
+                    "rows probed at this tier (every row lookup on the host-assembly path, distinct rows per batch and layer on the device-gather path)",
+                    x.lookups(), "tier", tier);
+            p.counter("engram_store_tier_hits_total", "rows this tier served (counted like engram_store_tier_lookups_total)", x.hits(), "tier", tier);
             p.counter("engram_store_tier_positions_total", "row lookups (before deduplication) this tier answered", x.positionsServed(), "tier", tier);
             p.counter("engram_store_tier_bytes_moved_total", "bytes gathered on the device (hot) or copied to host staging (warm, cold)",
                     x.bytesMoved(), "tier", tier);
@@ -55,8 +57,15 @@ public final class RuntimeMetrics {
         }
         p.counter("engram_store_batches_total", "lookup batches", m.batches());
         p.counter("engram_store_row_lookups_total", "row lookups requested (batch x tokens x layers x heads)", m.positions());
-        p.counter("engram_store_distinct_rows_total", "distinct rows after per-batch, per-layer deduplication", m.distinctRows());
+        p.counter("engram_store_distinct_rows_total", "distinct rows after per-batch, per-layer deduplication (device-gather path only)",
+                m.distinctRows());
         p.counter("engram_store_lookup_seconds_total", "foreground time in lookup()", m.lookupNanos() / 1e9);
+        String phaseHelp = "lookup time by phase: hash, dedupe and scatter-index (device-gather path), resolve (tier and slot), engine (arrays, gathers, cast)";
+        p.counter("engram_store_phase_seconds_total", phaseHelp, m.hashNanos() / 1e9, "phase", "hash");
+        p.counter("engram_store_phase_seconds_total", phaseHelp, m.dedupeNanos() / 1e9, "phase", "dedupe");
+        p.counter("engram_store_phase_seconds_total", phaseHelp, m.resolveNanos() / 1e9, "phase", "resolve");
+        p.counter("engram_store_phase_seconds_total", phaseHelp, m.scatterIndexNanos() / 1e9, "phase", "scatter_index");
+        p.counter("engram_store_phase_seconds_total", phaseHelp, m.engineNanos() / 1e9, "phase", "engine");
         p.counter("engram_store_prefetch_hits_total", "lookups whose rows a prefetch had staged", m.prefetchHits());
         p.counter("engram_store_prefetch_misses_total", "lookups without a staged prefetch", m.prefetchMisses());
         p.counter("engram_store_rows_written_total", "rows written through the store (training updates)", m.rowsWritten());

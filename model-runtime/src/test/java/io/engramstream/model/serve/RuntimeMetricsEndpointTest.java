@@ -119,6 +119,7 @@ class RuntimeMetricsEndpointTest {
                 assertEquals(hot.size(), m.get("engram_store_resident_rows{tier=\"hot\"}").longValue());
                 assertEquals(1.0, m.get("engram_store_batches_total"));
                 assertTrue(m.get("engram_store_tier_bytes_moved_total{tier=\"hot\"}") > 0);
+                assertTrue(m.get("engram_store_phase_seconds_total{phase=\"hash\"}") > 0, "the batch was hashed");
                 assertEquals(2.0, m.get("engram_serve_requests_total{outcome=\"ok\"}"));
                 assertEquals(1.0, m.get("engram_serve_requests_total{outcome=\"rejected\"}"));
                 assertEquals(8.0, m.get("engram_serve_row_lookups_total{tier=\"hot\"}"));
