@@ -8,6 +8,12 @@ public interface LookupSource {
     /** Called after each window (lets synthetic sources drift). */
     default void endOfWindow(int window) {}
 
+    /**
+     * The {@code k} rows truly most popular right now (before {@link #endOfWindow}), for sources
+     * that know their distribution; {@code null} for real traffic.
+     */
+    default long[] trueTop(int k) { return null; }
+
     /** One line saying what this source is. */
     String describe();
 }

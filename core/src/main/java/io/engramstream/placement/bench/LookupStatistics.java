@@ -1,5 +1,6 @@
 package io.engramstream.placement.bench;
 
+import io.engramstream.placement.ChangeAwareScores;
 import io.engramstream.placement.DecayedScores;
 import io.engramstream.placement.RowStats;
 import java.util.Arrays;
@@ -54,6 +55,24 @@ public final class LookupStatistics {
         DecayedScores.normalize(s, updated, size, now, halfLife);
         return new RowStats(size, Arrays.copyOf(keys, size), s, Arrays.copyOf(counts, size), Arrays.copyOf(updated, size));
     }
+
+    /**
+     * Statistics with {@link ChangeAwareScores} ranking scores: decayed scores discounted by the
+     * chance that a silent row's popularity changed, for a mean popularity lifetime of
+     * {@code lifetimeLookups} (0: plain decayed scores, as {@link #snapshot()}).
+     */
+    public RowStats snapshot(double lifetimeLookups) {
+        if (!(lifetimeLookups > 0)) return snapshot();
+        double lambda = Math.log(2) / halfLife;
+        double[] s = new double[size];
+        for (int i = 0; i < size; i++) s[i] = ChangeAwareScores.score(scores[i], now - updated[i], lambda, lifetimeLookups, 1.0);
+        return new RowStats(size, Arrays.copyOf(keys, size), s, Arrays.copyOf(counts, size), Arrays.copyOf(updated, size));
+    }
+
+    /** Whether {@code key} was ever looked up. */
+    public boolean seen(long key) { return index.get(key) >= 0; }
+
+    public double halfLife() { return halfLife; }
 
     private void grow() {
         int c = keys.length * 2;

@@ -18,5 +18,11 @@ public final class ZipfSource implements LookupSource {
 
     @Override public void endOfWindow(int window) { traffic.drift(swapsPerWindow, driftRanks); }
 
+    @Override public long[] trueTop(int k) {
+        long[] top = new long[Math.min(k, traffic.distinctRows())];
+        for (int r = 0; r < top.length; r++) top[r] = traffic.rowOfRank(r);
+        return top;
+    }
+
     @Override public String describe() { return description; }
 }

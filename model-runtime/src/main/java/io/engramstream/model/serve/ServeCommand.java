@@ -4,6 +4,8 @@ import io.engramstream.cli.EngramCommand;
 import io.engramstream.cli.UserError;
 import io.engramstream.config.EngramOption;
 import io.engramstream.model.EngineThreads;
+import io.engramstream.model.metrics.MetricsServer;
+import io.engramstream.model.metrics.RuntimeMetrics;
 import io.engramstream.model.memory.TableKind;
 import io.engramstream.model.train.TableSetup;
 import io.engramstream.store.ManifestTopicFollower;
@@ -66,6 +68,15 @@ public final class ServeCommand implements EngramCommand, Callable<Integer> {
     @Option(names = "--metrics-every", defaultValue = "10s", paramLabel = "DURATION", description = "Metrics line interval (default: ${DEFAULT-VALUE}).")
     String metricsEvery;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Expose the runtime's metrics (store tiers, snapshot version, swaps, serving) in the Prometheus format at "
+                    + "http://HOST:PORT/metrics (0: any free port, printed; default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "0.0.0.0", paramLabel = "HOST",
+            description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+    String metricsHost;
+
     @Option(names = "--max-requests", defaultValue = "0", paramLabel = "N", description = "Stop after answering this many requests (0: run until stopped).")
     long maxRequests;
 
@@ -82,6 +93,7 @@ public final class ServeCommand implements EngramCommand, Callable<Integer> {
         };
         if (kind == TableKind.FLAT && snapshots != null) throw new UserError("--snapshots places a tiered table; use --table tiered");
         if (maxBatch < 1) throw new UserError("--max-batch must be at least 1");
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) throw new UserError("--metrics-port must be in [0, 65535], got " + metricsPort);
         Duration follow = duration("--follow-interval", followInterval);
         Duration every = duration("--metrics-every", metricsEvery);
         Properties props = kafka.clientProperties();
@@ -100,7 +112,13 @@ public final class ServeCommand implements EngramCommand, Callable<Integer> {
                 t.setDaemon(true);
                 return t;
             });
+            MetricsServer metricsServer = null;
             try (ServeLoop loop = new ServeLoop(model, props, settings, System.out::println)) {
+                if (metricsPort != null) {
+                    RuntimeMetrics rm = new RuntimeMetrics().store(store).serve(loop.metrics());
+                    metricsServer = MetricsServer.start(metricsHost, metricsPort, rm::render);
+                    System.out.println("metrics: http://" + metricsHost + ":" + metricsServer.port() + "/metrics (Prometheus text format)");
+                }
                 long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration("--duration", duration).toNanos();
                 Thread main = Thread.currentThread();
                 Thread hook = new Thread(loop::stop, "engram-serve-shutdown");
@@ -118,6 +136,7 @@ public final class ServeCommand implements EngramCommand, Callable<Integer> {
                 }
                 System.out.println(line(loop.metrics(), model));
             } finally {
+                if (metricsServer != null) metricsServer.close();
                 reporter.shutdownNow();
                 if (manifests != null) manifests.close();
                 if (follower != null) follower.close();

@@ -21,7 +21,8 @@ public final class Tables {
     private Tables() {}
 
     /**
-     * A fresh table: every row at its seeded initial value (a resumed run then writes back the rows
+     * A fresh table: every row at its seeded initial value (all zero, and the cold file sparse, when
+     * the standard deviation is 0) (a resumed run then writes back the rows
      * its checkpoint holds). For the tiered store the cold file is (re)created in {@code setup.dir()}
      * and placed either by the snapshot directory or by training-row frequency.
      */
@@ -34,7 +35,10 @@ public final class Tables {
                 Files.createDirectories(dir);
                 Path file = dir.resolve(TABLE_FILE);
                 Files.deleteIfExists(file);
-                ColdTable cold = ColdTable.create(file, StoreLayout.of(spec), init.seed(), init.std());
+                // Zero-initialized rows (std 0) need no writing: a sparse file of zeros is that table, and
+                // only the rows training writes take disk (the demo spec's table is 5.3 GB).
+                ColdTable cold = init.std() == 0f ? ColdTable.createEmpty(file, StoreLayout.of(spec))
+                        : ColdTable.create(file, StoreLayout.of(spec), init.seed(), init.std());
                 TieredEmbeddingStore.Builder b = TieredEmbeddingStore.builder(spec, cold).ownsColdTable(true)
                         .canonicalMapFingerprint(canonicalFp);
                 if (setup.snapshots() != null) {

@@ -1,41 +1,26 @@
 package io.engramstream.ops.demo;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import io.engramstream.canon.CanonicalMap;
 import io.engramstream.canon.CanonicalMaps;
 import io.engramstream.canon.TokenizerAssets;
 import io.engramstream.cli.EngramCli;
 import io.engramstream.cli.EngramCommand;
 import io.engramstream.cli.UserError;
-import io.engramstream.placement.PlacementOptions;
-import io.engramstream.placement.PlacementPlanner;
-import io.engramstream.placement.PlacementPublisher;
-import io.engramstream.placement.PlacementResult;
-import io.engramstream.placement.RowStats;
-import io.engramstream.placement.TierBudgets;
-import io.engramstream.schemas.Codecs;
-import io.engramstream.schemas.InferenceTraffic;
-import io.engramstream.schemas.SnapshotManifests;
-import io.engramstream.schemas.TokenIds;
-import io.engramstream.snapshot.PendingSnapshot;
-import io.engramstream.snapshot.RowLayout;
+import io.engramstream.model.metrics.MetricsServer;
+import io.engramstream.model.metrics.RuntimeMetrics;
+import io.engramstream.model.train.Tables;
+import io.engramstream.model.train.TrainSession;
 import io.engramstream.snapshot.SnapshotDirectory;
 import io.engramstream.snapshot.SnapshotManifest;
 import io.engramstream.snapshot.SnapshotReport;
-import io.engramstream.snapshot.SourcePosition;
 import io.engramstream.snapshot.Tier;
-import io.engramstream.snapshot.WriteOptions;
 import io.engramstream.spec.EngramSpec;
 import io.engramstream.stats.RowStatsColumns;
 import io.engramstream.stats.StatsDirectory;
 import io.engramstream.stats.StatsSummary;
 import io.engramstream.stats.input.EuroparlCorpus;
-import io.engramstream.store.ColdTable;
-import io.engramstream.store.StoreLayout;
 import io.engramstream.store.StoreMetrics;
 import io.engramstream.store.TieredEmbeddingStore;
-import io.engramstream.store.TokenBatch;
 import io.engramstream.tokenize.TextTokenizer;
 import io.engramstream.tokenize.TextTokenizers;
 import io.engramstream.topics.LocalBroker;
@@ -50,19 +35,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,13 +50,16 @@ import picocli.CommandLine.Option;
  * {@code engram demo}: the whole pipeline on one machine, its parts talking only through Kafka
  * (a local KRaft broker in its own JVM) and the snapshot directory:
  * assets -> broker + topics -> corpus to Kafka -> statistics job (MiniCluster, bounded replay)
- * -> snapshot v1 -> store follows LATEST and serves requests -> their traffic to Kafka -> the job
- * counts it -> snapshot v2 (delta) -> the store picks it up and serves again -> summary + HTML report.
- * {@code --no-kafka} runs the file-only path (the job reads files; the traffic is a file).
+ * -> snapshot v1 -> the runtime trains a few steps of the Engram LM with its table in the tiered
+ * store placed by LATEST -> serves requests from the request topic (answers and InferenceTraffic
+ * to Kafka) -> the job counts the traffic -> snapshot v2 (delta) -> the runtime's store swaps and
+ * serves again -> summary + HTML report. {@code --no-kafka} runs the file-only path (the job reads
+ * files, requests are served in-process, the traffic is a file).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline locally: Europarl -> Kafka -> statistics job -> snapshots -> tiered store serving requests,"
-                + " whose traffic flows back into the statistics; prints a summary and writes an HTML report to --out.",
+        description = {"Runs the whole pipeline locally: Europarl -> Kafka -> statistics job -> snapshots -> the runtime trains a few steps"
+                + " of the Engram LM on the tiered store and serves requests, whose traffic flows back into the statistics ->"
+                + " a new snapshot the runtime swaps in; prints a summary and writes an HTML report to --out.",
                 "Starts (and stops, also on Ctrl-C) a local KRaft broker and an in-process Flink MiniCluster."})
 public final class DemoCommand implements Callable<Integer>, EngramCommand {
     static final int STEPS = 9;
@@ -90,11 +73,23 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
     @Option(names = "--docs", paramLabel = "N", defaultValue = "1500", description = "Europarl documents to ingest (default: ${DEFAULT-VALUE}).")
     int docs;
 
-    @Option(names = "--requests", paramLabel = "N", defaultValue = "64", description = "Requests served per round, from held-out Europarl documents (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "16", description = "Requests served per round, from held-out Europarl documents (default: ${DEFAULT-VALUE}).")
     int requests;
 
-    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "256", description = "Tokens per request (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "48", description = "Prompt tokens per request (default: ${DEFAULT-VALUE}).")
     int promptTokens;
+
+    @Option(names = "--new-tokens", paramLabel = "N", defaultValue = "16", description = "Tokens the model generates per request (greedy) (default: ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "8", description = "Requests per forward pass when serving (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--train-steps", paramLabel = "N", defaultValue = "8", description = "Training steps of the Engram LM before serving (default: ${DEFAULT-VALUE}).")
+    int trainSteps;
+
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "64", description = "Residual width of the demo's language model (default: ${DEFAULT-VALUE}).")
+    int hidden;
 
     @Option(names = "--spec", paramLabel = "FILE|demo", defaultValue = "demo", description = "Engram spec (default: ${DEFAULT-VALUE}).")
     String specArg;
@@ -108,11 +103,19 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Statistics job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Expose the runtime's metrics in the Prometheus format at http://127.0.0.1:PORT/metrics while the demo runs (0: any free port; default: off).")
+    Integer metricsPort;
+
     @Option(names = "--keep-broker", description = "Leave the local broker running at the end (stop it with engram kafka stop --dir OUT/kafka).")
     boolean keepBroker;
 
     @Override public Integer call() throws Exception {
         if (docs <= 0 || requests <= 0 || promptTokens < 2) throw new UserError("--docs, --requests must be positive and --prompt-tokens at least 2");
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) throw new UserError("--metrics-port must be in [0, 65535]");
+        if (newTokens < 0 || maxBatch < 1 || trainSteps < 1 || hidden < 2 || hidden % 2 != 0) {
+            throw new UserError("--new-tokens must be >= 0, --max-batch and --train-steps >= 1, --hidden even and >= 2");
+        }
         Path o = out.toAbsolutePath().normalize();
         Files.createDirectories(o);
         PrintStream p = System.out;
@@ -124,8 +127,18 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
         p.printf(Locale.ROOT, "engram demo: spec %s (%s), %s path, out %s%n", spec.fingerprint(), spec.describe(), r.mode, o);
 
         LocalBroker broker = noKafka ? null : new LocalBroker(o.resolve("kafka"));
-        Thread hook = new Thread(() -> stopBroker(broker, p), "engram-demo-shutdown");
-        if (broker != null && !keepBroker) Runtime.getRuntime().addShutdownHook(hook);
+        Path sparseTable = o.resolve("store").resolve(Tables.TABLE_FILE);
+        // Ctrl-C / SIGTERM: stop the broker JVM and remove the runtime's sparse table file (the MiniCluster,
+        // the serve loop and the metrics endpoint live in this JVM and end with it).
+        Thread hook = new Thread(() -> {
+            if (!keepBroker) stopBroker(broker, p);
+            try {
+                Files.deleteIfExists(sparseTable);
+            } catch (IOException ignored) {
+                // best effort on the way out
+            }
+        }, "engram-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             // 1. assets
             steps.begin("assets: DeepSeek-V3 tokenizer (pinned, sha256-checked, cached) and the Europarl sample");
@@ -146,9 +159,18 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             String bootstrap = null;
             steps.begin(noKafka ? "broker: skipped (--no-kafka)" : "broker: local KRaft broker (own JVM) and the topic catalog");
             if (broker != null) {
+                Optional<LocalBroker.Running> earlier = broker.status();
+                if (earlier.isPresent()) {
+                    throw new UserError("a broker from an earlier demo still runs in " + broker.dir() + " (pid " + earlier.get().pid()
+                            + "): stop it with engram kafka stop --dir " + broker.dir());
+                }
+                // A fresh log every run: an earlier run's records (corpus, requests, responses, manifests of
+                // snapshot versions this run will number again) must not mix into this one.
+                deleteTree(broker.dataDir());
                 int port = freePort(), cport = freePort();
                 LocalBroker.StartResult started = broker.start(port, cport, Duration.ofSeconds(90));
                 bootstrap = started.broker().bootstrap();
+                r.brokerPid = started.broker().pid();
                 cli("topics", "apply", "--bootstrap", bootstrap);
                 steps.end("broker pid " + started.broker().pid() + " at " + bootstrap + ", topics applied (log " + o.relativize(broker.logFile()) + ")");
             } else {
@@ -162,44 +184,49 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             }
             steps.end(r.documents + " documents");
 
-            // 4. statistics over the corpus
-            steps.begin("statistics job (Flink MiniCluster, parallelism " + parallelism + ") over the corpus");
-            Path statsCorpus = o.resolve("stats-corpus");
+            // 4. statistics over the corpus; the job places and publishes snapshot v1 itself
+            steps.begin("statistics job (Flink MiniCluster, parallelism " + parallelism + ") over the corpus; it publishes snapshot v1 (hot "
+                    + mib(hotBytes) + ", warm " + mib(warmBytes) + ") into " + o.relativize(o.resolve("snapshots")));
+            Path snapDir = o.resolve("snapshots");
+            deleteTree(snapDir);   // versions start at 1 on every demo run
+            String[] budgetArgs = {"--placement.hot-bytes", Long.toString(hotBytes), "--placement.warm-bytes", Long.toString(warmBytes)};
             if (bootstrap != null) {
-                runJob(statsCorpus, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.CORPUS_TEXT,
+                runJob(o, budgetArgs, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.CORPUS_TEXT,
                         "--kafka-group", "engram-demo-corpus");
             } else {
-                runJob(statsCorpus, "--input", slice.toString());
+                runJob(o, budgetArgs, "--input", slice.toString());
             }
-            StatsSummary corpusStats = summary(statsCorpus);
+            StatsSummary corpusStats = summary(o);
             r.corpusTokens = corpusStats.tokens();
             r.corpusLookups = corpusStats.lookups();
             r.corpusDistinctRows = corpusStats.distinctRows();
             r.deadLetters = corpusStats.deadLetters();
-            RowStatsColumns corpusRows = StatsDirectory.readRows(StatsDirectory.latest(statsCorpus).orElseThrow());
-            steps.end(String.format(Locale.ROOT, "%,d tokens, %,d lookups, %,d distinct rows, %,d dead letters",
-                    corpusStats.tokens(), corpusStats.lookups(), corpusStats.distinctRows(), corpusStats.deadLetters()));
-
-            // 5. snapshot v1
-            steps.begin("placement and snapshot v1 (hot " + mib(hotBytes) + ", warm " + mib(warmBytes) + ")");
-            Path snapDir = o.resolve("snapshots");
-            deleteTree(snapDir);
-            SnapshotDirectory directory = new SnapshotDirectory(snapDir, 10);
-            RowLayout layout = RowLayout.of(spec);
-            PlacementPublisher publisher = new PlacementPublisher(directory, layout, spec.fingerprint(), canon.fingerprint(),
-                    WriteOptions.DEFAULT, true);
-            TierBudgets budgets = TierBudgets.global(spec.bytesPerRow(), hotBytes, warmBytes);
-            SnapshotManifest v1 = publish(publisher, budgets, layout, DemoStats.rowStats(corpusRows, corpusStats),
-                    SourcePosition.ofTokens(corpusStats.tokens(), "demo corpus " + r.mode), bootstrap);
+            SnapshotManifest v1 = SnapshotDirectory.readLatest(snapDir)
+                    .orElseThrow(() -> new IllegalStateException("the statistics job published no snapshot into " + snapDir));
             r.snapshots.add(v1);
-            steps.end(describe(v1));
+            steps.end(String.format(Locale.ROOT, "%,d tokens, %,d lookups, %,d distinct rows, %,d dead letters; %s from %s",
+                    corpusStats.tokens(), corpusStats.lookups(), corpusStats.distinctRows(), corpusStats.deadLetters(), describe(v1),
+                    v1.source().description()));
 
-            // 6. the store follows LATEST and serves
-            steps.begin("tiered store follows " + o.relativize(snapDir) + "/LATEST and serves " + prompts.size() + " requests");
-            Path tableFile = o.resolve("store").resolve("table" + ColdTable.EXTENSION);
-            Files.createDirectories(tableFile.getParent());
-            Files.deleteIfExists(tableFile);
-            StoreLayout storeLayout = StoreLayout.of(spec);
+            // 5. the runtime trains a few steps on the placement of the latest snapshot
+            DemoRuntime.ModelSettings ms = new DemoRuntime.ModelSettings(trainSteps, hidden, 2, 64, 4, 4096, 600_000L);
+            steps.begin(String.format(Locale.ROOT, "runtime: train %d steps of the Engram LM (%d layers, Engram at %s), table in the tiered store placed by %s/LATEST",
+                    trainSteps, DemoRuntime.layersFor(spec), spec.layerIds(), o.relativize(snapDir)));
+            Path tableDir = o.resolve("store");
+            Path modelDir = o.resolve("model");
+            Files.createDirectories(tableDir);
+            long trainStart = System.nanoTime();
+            // The runtime's training text: on the Kafka path it reads the corpus topic, like every other consumer.
+            Path trainCorpus = slice;
+            if (bootstrap != null) {
+                trainCorpus = o.resolve("runtime").resolve("corpus-from-topic.txt");
+                int n = DemoRuntime.corpusFromTopic(bootstrap, trainCorpus);
+                p.println("      read " + n + " documents from " + TopicCatalog.CORPUS_TEXT + " into " + o.relativize(trainCorpus));
+            }
+            TrainSession.Result trained = DemoRuntime.train(trainCorpus, specArg, spec, snapDir, tableDir, modelDir, ms, line -> p.println("      " + line));
+            r.training = new DemoResult.Training(trained, v1.version(), (System.nanoTime() - trainStart) / 1e9);
+            steps.end(r.training.describe());
+
             List<int[]> rawPrompts = new ArrayList<>();
             try (TextTokenizer tok = TextTokenizers.forId(spec.canonicalMapId())) {
                 for (String text : prompts) {
@@ -208,55 +235,70 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                     if (ids.length >= 2) rawPrompts.add(ids);
                 }
             }
-            // A sparse, zero-filled table (the demo's spec holds GBs of rows): placement and lookups,
-            // not the values, are what the demo shows; `engram store init` makes a seeded one.
-            long storeStart = System.nanoTime();
-            try (ColdTable cold = ColdTable.createEmpty(tableFile, storeLayout);
-                 TieredEmbeddingStore store = TieredEmbeddingStore.builder(spec, cold).canonicalMapFingerprint(canon.fingerprint())
-                         .followSnapshots(snapDir, Duration.ofMillis(200)).build();
-                 NDManager manager = NDManager.newBaseManager()) {
-                waitForVersion(store, v1.version());
-                double ready = (System.nanoTime() - storeStart) / 1e9;
-                r.rounds.add(serve(store, manager, canon, rawPrompts, "round 1 (snapshot v" + store.snapshotId() + ")"));
-                steps.end(String.format(Locale.ROOT, "store up with snapshot v%s (%,d hot, %,d warm rows) in %.1f s; %s", store.snapshotId(),
-                        store.hotRows(), store.warmRows(), ready, r.rounds.get(0).describe()));
+            RuntimeMetrics runtimeMetrics = new RuntimeMetrics();
+            try (DemoRuntime rt = DemoRuntime.open(modelDir, tableDir, snapDir, bootstrap, line -> p.println("      " + line));
+                 MetricsServer metricsServer = metricsPort == null ? null : MetricsServer.start("127.0.0.1", metricsPort, runtimeMetrics::render)) {
+                runtimeMetrics.store(rt.store());
+                if (metricsServer != null) p.println("      runtime metrics: http://127.0.0.1:" + metricsServer.port() + "/metrics");
+                p.println("      the runtime's store follows " + (bootstrap != null ? "the manifest topic " + TopicCatalog.SNAPSHOT_MANIFESTS
+                        + " (files in " + o.relativize(snapDir) + ")" : o.relativize(snapDir) + "/LATEST (polled every 200 ms)"));
+                // 6. serve a first round
+                steps.begin("runtime: serve " + rawPrompts.size() + " requests (" + newTokens + " new tokens each) "
+                        + (bootstrap != null ? "from engram.inference.requests, answers + traffic to Kafka" : "in-process"));
+                if (bootstrap != null) runtimeMetrics.serve(rt.connect(bootstrap, maxBatch, newTokens));
+                waitForVersion(rt.store(), v1.version());
+                r.rounds.add(round("round 1", rt, rawPrompts, tokenizerJson));
+                steps.end(r.rounds.get(0).describe());
 
-                // 7. the traffic flows back
-                steps.begin(noKafka ? "traffic: served requests written as a file, counted by the job"
-                        : "traffic: served requests produced as InferenceTraffic, counted by the job");
-                Path statsTraffic = o.resolve("stats-traffic");
-                long produced = 0;
+                // 7. the traffic flows back: the job counts everything on the bus again, corpus + served traffic
+                steps.begin(noKafka ? "statistics job over the corpus + the served requests (prompt + generated tokens, a file); snapshot v2"
+                        : "statistics job over the corpus + the serve loop's InferenceTraffic topic (a bounded replay); snapshot v2");
+                List<DemoRuntime.Served> served1 = r.rounds.get(0).served;
+                // What round 1 answered, as the demo saw it (Kafka: its prompts + the responses' tokens): the job's
+                // traffic input on the file-only path, a record to check the job's count against on the Kafka path.
+                Path trafficFile = o.resolve("traffic").resolve("served.jsonl");
+                DemoRuntime.writeTraffic(trafficFile, served1);
                 if (bootstrap != null) {
-                    produced = produceTraffic(bootstrap, spec, rawPrompts);
-                    runJob(statsTraffic, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics", TopicCatalog.INFERENCE_TRAFFIC,
-                            "--kafka-group", "engram-demo-traffic");
+                    runJob(o, budgetArgs, "--kafka", bootstrap, "--kafka-bounded", "true", "--kafka-topics",
+                            TopicCatalog.CORPUS_TEXT + "," + TopicCatalog.INFERENCE_TRAFFIC, "--kafka-group", "engram-demo-replay");
                 } else {
-                    Path trafficFile = o.resolve("traffic").resolve("served.jsonl");
-                    produced = writeTraffic(trafficFile, rawPrompts);
-                    runJob(statsTraffic, "--input", trafficFile.toString(), "--tokenizer", spec.canonicalMapId());
+                    Path replay = o.resolve("replay");
+                    deleteTree(replay);
+                    Files.createDirectories(replay);
+                    // One input format per directory: the corpus bodies as {"text": ...} lines beside the traffic's token lines.
+                    writeCorpusJsonl(slice, replay.resolve("corpus.jsonl"));
+                    Files.copy(trafficFile, replay.resolve(trafficFile.getFileName()));
+                    runJob(o, budgetArgs, "--input", replay.toString(), "--tokenizer", spec.canonicalMapId());
                 }
-                StatsSummary trafficStats = summary(statsTraffic);
-                r.trafficRecords = produced;
-                r.trafficTokens = trafficStats.tokens();
-                r.trafficLookups = trafficStats.lookups();
-                RowStatsColumns trafficRows = StatsDirectory.readRows(StatsDirectory.latest(statsTraffic).orElseThrow());
-                steps.end(String.format(Locale.ROOT, "%d requests, %,d tokens, %,d lookups counted", produced, trafficStats.tokens(), trafficStats.lookups()));
-
-                // 8. snapshot v2 and the store picks it up
-                steps.begin("placement and snapshot v2 (corpus + traffic statistics, delta against v1); the store swaps and serves again");
-                DemoStats.Merged merged = DemoStats.merge(corpusRows, corpusStats, trafficRows, trafficStats);
-                SnapshotManifest v2 = publish(publisher, budgets, layout, merged.rowStats(),
-                        SourcePosition.ofTokens(corpusStats.tokens() + trafficStats.tokens(), "demo corpus + traffic " + r.mode), bootstrap);
+                StatsSummary all = summary(o);
+                RowStatsColumns allRows = StatsDirectory.readRows(StatsDirectory.latest(o).orElseThrow());
+                long inference = 0;
+                for (int i = 0; i < allRows.size(); i++) inference += allRows.inference(i);
+                r.trafficRecords = all.records() - corpusStats.records();
+                r.trafficLookups = inference;
+                r.trafficTokens = inference / spec.lookupsPerToken();
+                r.servedTokens = served1.stream().mapToLong(DemoRuntime.Served::tokens).sum();
+                r.mergedDistinctRows = all.distinctRows();
+                r.mergedInferenceLookups = inference;
+                SnapshotManifest v2 = SnapshotDirectory.readLatest(snapDir).orElseThrow();
+                if (v2.version() <= v1.version()) {
+                    throw new IllegalStateException("the statistics job published no snapshot after v" + v1.version() + " from the replay");
+                }
                 r.snapshots.add(v2);
-                waitForVersion(store, v2.version());
-                r.rounds.add(serve(store, manager, canon, rawPrompts, "round 2 (snapshot v" + store.snapshotId() + ")"));
-                r.mergedDistinctRows = merged.size();
-                r.storeSummary = store.metrics().summary();
-                r.swaps = store.metrics().swaps();
-                r.rejected = store.metrics().rejectedSnapshots();
-                steps.end(describe(v2) + "; " + r.rounds.get(1).describe());
+                steps.end(String.format(Locale.ROOT, "%,d traffic records, %,d inference lookups counted (served: %,d tokens x %d = %,d); "
+                                + "%,d tokens in all; %s from %s", r.trafficRecords, inference, r.servedTokens, spec.lookupsPerToken(),
+                        r.servedTokens * spec.lookupsPerToken(), all.tokens(), describe(v2), v2.source().description()));
+
+                // 8. the runtime picks v2 up by itself and serves again
+                steps.begin("runtime: swaps to snapshot v" + v2.version() + " and serves the same requests again");
+                waitForVersion(rt.store(), v2.version());
+                r.rounds.add(round("round 2", rt, rawPrompts, tokenizerJson));
+                r.storeSummary = rt.store().metrics().summary();
+                r.swaps = rt.store().metrics().swaps();
+                r.rejected = rt.store().metrics().rejectedSnapshots();
+                steps.end(r.rounds.get(1).describe());
             } finally {
-                Files.deleteIfExists(tableFile);
+                Files.deleteIfExists(tableDir.resolve(Tables.TABLE_FILE));
             }
 
             // 9. report
@@ -274,32 +316,13 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
             p.printf(Locale.ROOT, "%ndone in %.1f s. Open %s%n", r.wallSeconds, html);
             return 0;
         } finally {
-            if (broker != null && !keepBroker) {
-                stopBroker(broker, p);
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running or ran: it stopped the broker
-                }
+            if (broker != null && !keepBroker) stopBroker(broker, p);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran: it stopped the broker
             }
         }
-    }
-
-    private static SnapshotManifest publish(PlacementPublisher publisher, TierBudgets budgets, RowLayout layout, RowStats stats,
-                                            SourcePosition source, String bootstrap) throws IOException {
-        PlacementResult result = PlacementPlanner.plan(stats, publisher.current(), budgets, PlacementOptions.DEFAULT, layout);
-        long version = publisher.nextVersion();
-        PendingSnapshot pending = publisher.prepare(result, version, source, System.currentTimeMillis());
-        SnapshotManifest m = publisher.commit(pending);
-        if (bootstrap != null) {
-            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-                producer.send(new ProducerRecord<>(TopicCatalog.SNAPSHOT_MANIFESTS, m.specFingerprint().getBytes(StandardCharsets.UTF_8),
-                        Codecs.SNAPSHOT_MANIFEST.encode(SnapshotManifests.toAvro(m)))).get();
-            } catch (Exception e) {
-                throw new IOException("cannot send the manifest of snapshot " + version + ": " + e.getMessage(), e);
-            }
-        }
-        return m;
     }
 
     private static String describe(SnapshotManifest m) {
@@ -309,44 +332,32 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
                         m.promotions(), m.demotions(), m.previousVersion(), m.delta() == null ? "" : " (delta " + m.delta().rows() + " rows)"));
     }
 
-    /** One round of requests: each prompt looked up as its own batch, timed. */
-    static DemoResult.Round serve(TieredEmbeddingStore store, NDManager manager, CanonicalMap canon, List<int[]> rawPrompts, String name) {
-        StoreMetrics m = store.metrics();
-        long[] before = tierPositions(m);
-        long posBefore = m.positions();
-        long nanos = 0;
-        long[] latencies = new long[rawPrompts.size()];
-        for (int i = 0; i < rawPrompts.size(); i++) {
-            int[] ids = rawPrompts.get(i).clone();
-            canon.mapInPlace(ids, 0, ids.length);
-            long s = System.nanoTime();
-            try (NDManager sub = manager.newSubManager()) {
-                NDList out = store.lookup(sub, TokenBatch.of(ids));
-                out.size();
-            }
-            latencies[i] = System.nanoTime() - s;
-            nanos += latencies[i];
-        }
-        long[] after = tierPositions(m);
+    /** One round of requests through the runtime, with the store's lookups by tier over the round. */
+    private DemoResult.Round round(String name, DemoRuntime rt, List<int[]> prompts, Path tokenizerJson) throws Exception {
+        StoreMetrics m = rt.store().metrics();
+        long[] before = DemoRuntime.tierPositions(m);
+        long t0 = System.nanoTime();
+        List<DemoRuntime.Served> served = rt.serve(name.replace(" ", ""), prompts, newTokens, maxBatch);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long[] after = DemoRuntime.tierPositions(m);
         DemoResult.Round r = new DemoResult.Round();
         r.name = name;
-        r.snapshot = store.snapshotId();
-        r.requests = rawPrompts.size();
-        r.lookups = m.positions() - posBefore;
-        r.seconds = nanos / 1e9;
+        r.served = served;
+        r.snapshot = rt.store().snapshotId();
+        r.requests = served.size();
+        r.lookups = after[after.length - 1] - before[before.length - 1];
+        r.seconds = seconds;
         for (Tier t : Tier.values()) r.servedByTier.put(t.label(), after[t.ordinal()] - before[t.ordinal()]);
-        java.util.Arrays.sort(latencies);
-        r.p50Micros = latencies[latencies.length / 2] / 1e3;
-        r.p99Micros = latencies[Math.min(latencies.length - 1, (int) Math.ceil(latencies.length * 0.99) - 1)] / 1e3;
-        r.hotRows = store.hotRows();
-        r.warmRows = store.warmRows();
+        long[] latencies = served.stream().mapToLong(DemoRuntime.Served::latencyMicros).sorted().toArray();
+        r.p50Micros = latencies[latencies.length / 2];
+        r.p99Micros = latencies[Math.min(latencies.length - 1, (int) Math.ceil(latencies.length * 0.99) - 1)];
+        r.hotRows = rt.store().hotRows();
+        r.warmRows = rt.store().warmRows();
+        r.generatedTokens = served.stream().mapToLong(s -> s.generated().length).sum();
+        DemoRuntime.Served first = served.get(0);
+        int[] tail = java.util.Arrays.copyOfRange(first.prompt(), Math.max(0, first.prompt().length - 12), first.prompt().length);
+        r.sample = "..." + DemoRuntime.decode(tokenizerJson, tail) + " => " + DemoRuntime.decode(tokenizerJson, first.generated());
         return r;
-    }
-
-    private static long[] tierPositions(StoreMetrics m) {
-        long[] a = new long[Tier.values().length];
-        for (Tier t : Tier.values()) a[t.ordinal()] = m.tier(t).positionsServed();
-        return a;
     }
 
     private static void waitForVersion(TieredEmbeddingStore store, long version) throws InterruptedException {
@@ -363,8 +374,13 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
     }
 
     private void runJob(Path statsOut, String... inputArgs) {
+        runJob(statsOut, new String[0], inputArgs);
+    }
+
+    private void runJob(Path statsOut, String[] extra, String... inputArgs) {
         List<String> a = new ArrayList<>(List.of("run", "--out", statsOut.toString(), "--spec", specArg, "--parallelism",
                 Integer.toString(parallelism), "--checkpoint-interval", "2s", "--restart-attempts", "0", "--quiet"));
+        a.addAll(List.of(extra));
         a.addAll(List.of(inputArgs));
         cli(a.toArray(new String[0]));
     }
@@ -380,40 +396,18 @@ public final class DemoCommand implements Callable<Integer>, EngramCommand {
         if (code != 0) throw new UserError("step 'engram " + String.join(" ", args) + "' failed with exit code " + code);
     }
 
-    private static long produceTraffic(String bootstrap, EngramSpec spec, List<int[]> rawPrompts) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-            long n = 0;
-            for (int[] ids : rawPrompts) {
-                String id = "demo-request-" + n;
-                InferenceTraffic t = InferenceTraffic.newBuilder().setRequestId(id).setSpecFingerprint(spec.fingerprint())
-                        .setPromptTokenIds(TokenIds.pack(ids)).setGeneratedTokenIds(TokenIds.empty()).setEventTime(Instant.now()).build();
-                producer.send(new ProducerRecord<>(TopicCatalog.INFERENCE_TRAFFIC, id.getBytes(StandardCharsets.UTF_8), Codecs.INFERENCE_TRAFFIC.encode(t)));
-                n++;
-            }
-            producer.flush();
-            return n;
-        }
-    }
-
-    /** File-only path: the served token ids, one JSON object per request ({"tokens":[...]}, raw tokenizer ids). */
-    private static long writeTraffic(Path file, List<int[]> rawPrompts) throws IOException {
-        Files.createDirectories(file.getParent());
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (int[] ids : rawPrompts) {
-                StringBuilder sb = new StringBuilder("{\"tokens\":[");
-                for (int i = 0; i < ids.length; i++) sb.append(i == 0 ? "" : ",").append(ids[i]);
-                w.write(sb.append("]}\n").toString());
+    /** Europarl lines (title, date, body) as JSON lines {"text": body}: the same text the europarl format counts. */
+    static void writeCorpusJsonl(Path europarlLines, Path jsonl) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (BufferedReader in = Files.newBufferedReader(europarlLines, StandardCharsets.UTF_8);
+             BufferedWriter w = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] f = line.split("\t", 3);
+                w.write(json.writeValueAsString(Map.of("text", f.length == 3 ? f[2] : line)));
+                w.write('\n');
             }
         }
-        return rawPrompts.size();
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("enable.idempotence", "true");
-        p.setProperty("acks", "all");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Copies the first {@code docs} documents to {@code slice}; the bodies of the next {@code requests} become prompts. */

@@ -34,12 +34,23 @@ final class DemoReport {
         t.add(new String[] {"corpus lookups counted", fmt(r.corpusLookups)});
         t.add(new String[] {"distinct rows (corpus)", fmt(r.corpusDistinctRows)});
         t.add(new String[] {"dead letters", fmt(r.deadLetters)});
+        if (r.training != null) {
+            DemoResult.Training tr = r.training;
+            t.add(new String[] {"model", tr.result().config().toString()});
+            t.add(new String[] {"training", String.format(Locale.ROOT, "%d steps on snapshot v%d, %.2f s/step, %,d row updates",
+                    tr.result().step(), tr.snapshotVersion(), tr.result().secondsPerStep(), tr.result().rowsUpdated())});
+            t.add(new String[] {"training loss", String.format(Locale.ROOT, "%.3f -> %.3f (held-out %.3f)", tr.firstLoss(), tr.lastLoss(),
+                    tr.result().validLoss())});
+        }
         t.add(new String[] {"requests served per round", r.rounds.isEmpty() ? "0" : fmt(r.rounds.get(0).requests)});
+        t.add(new String[] {"tokens served in round 1 (prompt + generated)", fmt(r.servedTokens)});
         t.add(new String[] {"traffic tokens counted", fmt(r.trafficTokens)});
         t.add(new String[] {"traffic lookups counted", fmt(r.trafficLookups)});
+        t.add(new String[] {"inference lookups in snapshot v2's statistics", fmt(r.mergedInferenceLookups)});
         t.add(new String[] {"distinct rows (corpus + traffic)", fmt(r.mergedDistinctRows)});
         for (SnapshotManifest m : r.snapshots) {
-            t.add(new String[] {"snapshot v" + m.version() + " tiers", String.format(Locale.ROOT, "hot %,d rows, warm %,d rows", m.hotRows(), m.warmRows())});
+            t.add(new String[] {"snapshot v" + m.version() + " tiers", String.format(Locale.ROOT, "hot %,d rows, warm %,d rows (published by the job from %s)",
+                    m.hotRows(), m.warmRows(), m.source().description())});
             t.add(new String[] {"snapshot v" + m.version() + " coverage", String.format(Locale.ROOT, "hot %.1f%%, hot+warm %.1f%% of counted lookups",
                     100 * coverage(m, m.hotRows()), 100 * coverage(m, m.hotRows() + m.warmRows()))});
             if (m.previousVersion() != null) {
@@ -47,10 +58,12 @@ final class DemoReport {
             }
         }
         for (DemoResult.Round x : r.rounds) {
+            t.add(new String[] {x.name + " requests", String.format(Locale.ROOT, "%d on snapshot v%s, %.1f req/s, %,d tokens generated",
+                    x.requests, x.snapshot, x.requestsPerSecond(), x.generatedTokens)});
             t.add(new String[] {x.name + " lookups/s", String.format(Locale.ROOT, "%,.0f (%,d row lookups in %.2f s)", x.lookupsPerSecond(), x.lookups, x.seconds)});
             t.add(new String[] {x.name + " served by tier", String.format(Locale.ROOT, "hot %.1f%%, warm %.1f%%, cold %.1f%%",
                     100 * x.share("hot"), 100 * x.share("warm"), 100 * x.share("cold"))});
-            t.add(new String[] {x.name + " latency/request", String.format(Locale.ROOT, "p50 %.0f us, p99 %.0f us", x.p50Micros, x.p99Micros)});
+            t.add(new String[] {x.name + " latency/request", String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms", x.p50Micros / 1e3, x.p99Micros / 1e3)});
         }
         t.add(new String[] {"snapshot swaps / rejected", r.swaps + " / " + r.rejected});
         t.add(new String[] {"wall time", String.format(Locale.ROOT, "%.1f s", r.wallSeconds)});
@@ -78,7 +91,26 @@ final class DemoReport {
         for (String[] row : rows(r)) h.append("<tr><th>").append(esc(row[0])).append("</th><td>").append(esc(row[1])).append("</td></tr>");
         h.append("</table><h2>Steps</h2><table><tr><th>step</th><th>seconds</th></tr>");
         for (DemoSteps.Timing s : r.steps) h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f</td></tr>", esc(s.name()), s.seconds()));
-        h.append("</table><h2>Store</h2><pre>").append(esc(r.storeSummary)).append("</pre>");
+        h.append("</table>");
+        if (r.training != null) {
+            Path png = out.resolve("model").resolve("training-loss.png");
+            List<io.engramstream.model.train.CurvePoint> c = r.training.result().curve();
+            double[] x = new double[c.size()], y = new double[c.size()];
+            for (int i = 0; i < c.size(); i++) {
+                x[i] = c.get(i).step();
+                y[i] = c.get(i).trainLoss();
+            }
+            new io.engramstream.model.train.LossPlot("Engram LM training on the tiered store (snapshot v" + r.training.snapshotVersion() + ")",
+                    "step", "train loss").add(new io.engramstream.model.train.LossPlot.Series("train loss", java.awt.Color.BLUE, x, y,
+                    io.engramstream.model.train.LossPlot.Style.DOTS)).write(png, 800, 400);
+            h.append("<h2>Runtime: training</h2><p>").append(esc(r.training.describe())).append("</p><p><img src=\"")
+                    .append(esc(out.relativize(png).toString())).append("\" alt=\"training loss\"></p>");
+        }
+        h.append("<h2>Runtime: served requests</h2>");
+        for (DemoResult.Round x : r.rounds) {
+            h.append("<p>").append(esc(x.describe())).append("</p><pre>").append(esc(x.sample)).append("</pre>");
+        }
+        h.append("<h2>Store</h2><pre>").append(esc(r.storeSummary)).append("</pre>");
         h.append("<h2>Snapshots</h2><p><a href=\"").append(esc(out.relativize(reportDir.resolve("index.html")).toString()))
                 .append("\">snapshot report</a></p>");
         try (Stream<Path> s = Files.list(reportDir)) {
@@ -95,6 +127,7 @@ final class DemoReport {
     static void writeJson(Path file, DemoResult r) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", r.mode);
+        m.put("brokerPid", r.brokerPid);
         m.put("documents", r.documents);
         m.put("corpusTokens", r.corpusTokens);
         m.put("corpusLookups", r.corpusLookups);
@@ -103,7 +136,22 @@ final class DemoReport {
         m.put("trafficRecords", r.trafficRecords);
         m.put("trafficTokens", r.trafficTokens);
         m.put("trafficLookups", r.trafficLookups);
+        m.put("servedTokens", r.servedTokens);
         m.put("mergedDistinctRows", r.mergedDistinctRows);
+        m.put("mergedInferenceLookups", r.mergedInferenceLookups);
+        if (r.training != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("steps", r.training.result().step());
+            t.put("snapshotVersion", r.training.snapshotVersion());
+            t.put("model", r.training.result().config().toString());
+            t.put("firstTrainLoss", r.training.firstLoss());
+            t.put("lastTrainLoss", r.training.lastLoss());
+            t.put("validLoss", r.training.result().validLoss());
+            t.put("secondsPerStep", r.training.result().secondsPerStep());
+            t.put("rowsUpdated", r.training.result().rowsUpdated());
+            t.put("seconds", r.training.seconds());
+            m.put("training", t);
+        }
         List<Map<String, Object>> snaps = new ArrayList<>();
         for (SnapshotManifest s : r.snapshots) {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -125,6 +173,13 @@ final class DemoReport {
             y.put("name", x.name);
             y.put("snapshot", x.snapshot);
             y.put("requests", x.requests);
+            y.put("requestsPerSecond", x.requestsPerSecond());
+            y.put("generatedTokens", x.generatedTokens);
+            y.put("servedTokens", x.served.stream().mapToLong(DemoRuntime.Served::tokens).sum());
+            List<Long> versions = new ArrayList<>();
+            for (DemoRuntime.Served sv : x.served) versions.add(sv.snapshot());
+            y.put("answerSnapshotVersions", versions);
+            y.put("sample", x.sample);
             y.put("rowLookups", x.lookups);
             y.put("seconds", x.seconds);
             y.put("lookupsPerSecond", x.lookupsPerSecond());

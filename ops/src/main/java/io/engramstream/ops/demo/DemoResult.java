@@ -1,5 +1,6 @@
 package io.engramstream.ops.demo;
 
+import io.engramstream.model.train.TrainSession;
 import io.engramstream.snapshot.SnapshotManifest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,10 +11,16 @@ import java.util.Map;
 /** What one demo run measured (the summary table, summary.json and the HTML report read this). */
 final class DemoResult {
     String mode;
+    /** Process id of the local broker the demo started (Kafka path), or 0. */
+    long brokerPid;
     int documents;
     long corpusTokens, corpusLookups, corpusDistinctRows, deadLetters;
     long trafficRecords, trafficTokens, trafficLookups;
-    long mergedDistinctRows;
+    /** Tokens (prompt + generated) of the first round's answers, counted from the answers themselves. */
+    long servedTokens;
+    /** Distinct rows and inference lookups in the statistics snapshot v2 was placed from (corpus + traffic). */
+    long mergedDistinctRows, mergedInferenceLookups;
+    Training training;
     long swaps, rejected;
     String storeSummary = "";
     double wallSeconds;
@@ -21,9 +28,25 @@ final class DemoResult {
     List<Round> rounds = new ArrayList<>();
     List<DemoSteps.Timing> steps = new ArrayList<>();
 
+    /** The runtime's training run. */
+    record Training(TrainSession.Result result, long snapshotVersion, double seconds) {
+        double firstLoss() { return result.curve().isEmpty() ? Double.NaN : result.curve().get(0).trainLoss(); }
+
+        double lastLoss() { return DemoRuntime.lastTrainLoss(result.curve()); }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%d steps on snapshot v%d in %.1f s (%.2f s/step): train loss %.3f -> %.3f, held-out %.3f; "
+                            + "%,d row updates; %s", result.step(), snapshotVersion, seconds, result.secondsPerStep(), firstLoss(), lastLoss(),
+                    result.validLoss(), result.rowsUpdated(), result.tiers() == null ? "" : result.tiers().describe());
+        }
+    }
+
     /** One round of served requests. */
     static final class Round {
         String name;
+        List<DemoRuntime.Served> served = List.of();
+        long generatedTokens;
+        String sample = "";
         String snapshot;
         int requests;
         long lookups;
@@ -35,11 +58,15 @@ final class DemoResult {
 
         double lookupsPerSecond() { return seconds == 0 ? 0 : lookups / seconds; }
 
+        double requestsPerSecond() { return seconds == 0 ? 0 : requests / seconds; }
+
         double share(String tier) { return lookups == 0 ? 0 : (double) servedByTier.getOrDefault(tier, 0L) / lookups; }
 
         String describe() {
-            return String.format(Locale.ROOT, "%s: %,d row lookups in %.2f s (%,.0f lookups/s), hot %.1f%% / warm %.1f%% / cold %.1f%%, p50 %.0f us, p99 %.0f us",
-                    name, lookups, seconds, lookupsPerSecond(), 100 * share("hot"), 100 * share("warm"), 100 * share("cold"), p50Micros, p99Micros);
+            return String.format(Locale.ROOT, "%s (snapshot v%s): %d requests, %,d tokens generated in %.2f s (%.1f req/s), %,d row lookups "
+                            + "(%,.0f lookups/s), hot %.1f%% / warm %.1f%% / cold %.1f%%, latency p50 %.0f ms, p99 %.0f ms",
+                    name, snapshot, requests, generatedTokens, seconds, requestsPerSecond(), lookups, lookupsPerSecond(), 100 * share("hot"),
+                    100 * share("warm"), 100 * share("cold"), p50Micros / 1e3, p99Micros / 1e3);
         }
     }
 }
