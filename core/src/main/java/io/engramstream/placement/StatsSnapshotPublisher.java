@@ -169,8 +169,7 @@ public final class StatsSnapshotPublisher {
         StatsSummary summary = StatsDirectory.readSummary(publication);
         EngramSpec spec = EngramSpec.parse(summary.specJson(), false, publication.resolve("summary.json").toString());
         RowLayout layout = RowLayout.of(spec);
-        TierBudgets budgets = TierBudgets.global(spec.bytesPerRow(), config.get(PlacementOptions.HOT_BYTES),
-                config.get(PlacementOptions.WARM_BYTES));
+        TierBudgets budgets = budgets(spec, config);
         PlacementPublisher publisher = new PlacementPublisher(directory, layout, spec.fingerprint(),
                 summary.canonicalMapFingerprint(), SnapshotOptions.writeOptions(config), config.get(SnapshotOptions.DELTAS));
         PlacementResult result = StreamingPlanner.plan(StatsDirectory.publicationParts(publication), summary.clockNow(),
@@ -192,8 +191,7 @@ public final class StatsSnapshotPublisher {
         StatsSummary summary = StatsDirectory.readSummary(publication);
         EngramSpec spec = EngramSpec.parse(summary.specJson(), false, publication.resolve("summary.json").toString());
         RowStats stats = rowStats(StatsDirectory.readRows(publication), summary.clockNow(), summary.lambda());
-        TierBudgets budgets = TierBudgets.global(spec.bytesPerRow(), config.get(PlacementOptions.HOT_BYTES),
-                config.get(PlacementOptions.WARM_BYTES));
+        TierBudgets budgets = budgets(spec, config);
         return PlacementPlanner.plan(stats, previous, budgets, PlacementOptions.from(config), RowLayout.of(spec));
     }
 
@@ -201,10 +199,14 @@ public final class StatsSnapshotPublisher {
     public static PlacementResult planStreaming(Path publication, PreviousPlacement previous, EngramConfig config) throws IOException {
         StatsSummary summary = StatsDirectory.readSummary(publication);
         EngramSpec spec = EngramSpec.parse(summary.specJson(), false, publication.resolve("summary.json").toString());
-        TierBudgets budgets = TierBudgets.global(spec.bytesPerRow(), config.get(PlacementOptions.HOT_BYTES),
-                config.get(PlacementOptions.WARM_BYTES));
+        TierBudgets budgets = budgets(spec, config);
         return StreamingPlanner.plan(StatsDirectory.publicationParts(publication), summary.clockNow(), summary.lambda(), previous,
                 budgets, PlacementOptions.from(config), RowLayout.of(spec).totalRows());
+    }
+
+    /** The global byte budgets of the placement options, in rows of the spec's size. */
+    private static TierBudgets budgets(EngramSpec spec, EngramConfig config) {
+        return TierBudgets.global(spec.bytesPerRow(), config.get(PlacementOptions.HOT_BYTES), config.get(PlacementOptions.WARM_BYTES));
     }
 
     /** Rows of a statistics publication with their decayed scores brought to the clock {@code now}. */
