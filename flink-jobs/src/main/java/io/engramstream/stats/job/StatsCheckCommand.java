@@ -61,13 +61,13 @@ public final class StatsCheckCommand implements Callable<Integer>, EngramCommand
     @Option(names = "--repeat", defaultValue = "1", description = "Passes over the input engram run made (its --repeat; default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--max-record-tokens", defaultValue = "1048576",
-            description = "Documents with more tokens were dead letters in the job (its --max-record-tokens; default: ${DEFAULT-VALUE}).")
-    int maxRecordTokens;
+    @Option(names = "--max-record-tokens",
+            description = "Documents with more tokens were dead letters in the job (its --max-record-tokens; default: the job's default).")
+    Integer maxRecordTokens;
 
-    @Option(names = "--max-text-chars", defaultValue = "8388608",
-            description = "Texts with more characters were dead letters in the job (its --max-text-chars; default: ${DEFAULT-VALUE}).")
-    int maxTextChars;
+    @Option(names = "--max-text-chars",
+            description = "Texts with more characters were dead letters in the job (its --max-text-chars; default: the job's default).")
+    Integer maxTextChars;
 
     @Option(names = "--tokenizer", description = "Tokenizer id, if engram run was given one (default: the canonical map's own).")
     String tokenizerId;
@@ -86,7 +86,9 @@ public final class StatsCheckCommand implements Callable<Integer>, EngramCommand
                 summary.lookups(), summary.distinctRows());
 
         Recount recount = new Recount(spec, CanonicalMaps.forId(summary.canonicalMapId()),
-                tokenizerId == null || tokenizerId.isBlank() ? summary.canonicalMapId() : tokenizerId, maxRecordTokens, maxTextChars);
+                tokenizerId == null || tokenizerId.isBlank() ? summary.canonicalMapId() : tokenizerId,
+                maxRecordTokens != null ? maxRecordTokens : StatsJobOptions.MAX_RECORD_TOKENS.defaultValue(),
+                maxTextChars != null ? maxTextChars : StatsJobOptions.MAX_TEXT_CHARS.defaultValue());
         long t0 = System.nanoTime();
         try (recount) {
             for (Path f : files) recount.file(f, format.equals("auto") ? JobInput.formatOf(f) : format);
@@ -102,11 +104,11 @@ public final class StatsCheckCommand implements Callable<Integer>, EngramCommand
     private int compare(Recount expected, RowStatsColumns rows, StatsSummary summary) {
         List<String> diffs = new ArrayList<>();
         long wrong = 0, compared = 0;
-        long[] seen = new long[expected.corpus.length];   // 1 where the published statistics have the row
+        boolean[] seen = new boolean[expected.corpus.length];   // rows the published statistics have
         for (int r = 0; r < rows.size(); r++) {
             int i = expected.index(rows.key(r));
             long ec = i < 0 ? 0 : expected.corpus[i] * repeat, ei = i < 0 ? 0 : expected.inference[i] * repeat;
-            if (i >= 0) seen[i] = 1;
+            if (i >= 0) seen[i] = true;
             compared++;
             if (rows.corpus(r) != ec || rows.inference(r) != ei) {
                 wrong++;
@@ -116,7 +118,7 @@ public final class StatsCheckCommand implements Callable<Integer>, EngramCommand
         }
         long missing = 0;
         for (int i = 0; i < seen.length; i++) {
-            if (seen[i] == 0 && (expected.corpus[i] | expected.inference[i]) != 0) {
+            if (!seen[i] && (expected.corpus[i] | expected.inference[i]) != 0) {
                 missing++;
                 if (diffs.size() < 10) diffs.add(String.format("  row %s: missing from the job's statistics, independent %d / %d",
                         RowKey.toString(expected.key(i)), expected.corpus[i] * repeat, expected.inference[i] * repeat));
