@@ -229,14 +229,16 @@ public final class Chart {
         return new double[]{Math.floor(lo / step) * step, Math.ceil(hi / step) * step};
     }
 
-    static double niceStep(double raw) {
+    /** The smallest of 1, 2 or 5 times a power of ten that is at least {@code raw} (1 when raw is not positive). */
+    public static double niceStep(double raw) {
         if (!(raw > 0)) return 1;
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         double r = raw / mag;
         return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
     }
 
-    static List<Double> ticks(double lo, double hi) {
+    /** About five ticks at round values ({@link #niceStep}) from {@code lo} to {@code hi}. */
+    public static List<Double> ticks(double lo, double hi) {
         double step = niceStep((hi - lo) / 5);
         List<Double> t = new ArrayList<>();
         for (double v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) t.add(Math.abs(v) < step * 1e-9 ? 0 : v);

@@ -88,11 +88,10 @@ public final class LossPlot {
             g.drawString(String.format(Locale.ROOT, "%.3f", yv), 30, yy + 4);
         }
         // x ticks at round values (steps are integers: a label must sit under its point).
-        double step = niceStep((fx1 - fx0) / 5);
-        for (double xv = Math.ceil(fx0 / step) * step; xv <= fx1 + 1e-9 * step; xv += step) {
+        for (double xv : io.engramstream.plot.Chart.ticks(fx0, fx1)) {
             int xx = (int) px.applyAsDouble(xv);
             g.drawLine(xx, top + ph, xx, top + ph + 4);
-            String label = step >= 1 ? String.format(Locale.ROOT, "%.0f", xv) : String.format(Locale.ROOT, "%.2g", xv);
+            String label = io.engramstream.plot.Chart.number(xv);
             g.drawString(label, xx - 4 * label.length(), top + ph + 18);
         }
         g.setColor(Color.GRAY);
@@ -153,13 +152,5 @@ public final class LossPlot {
             out[i] = sum / Math.min(i + 1, window);
         }
         return out;
-    }
-
-    /** The smallest of 1, 2 or 5 times a power of ten that is at least {@code raw} (at least 1 below 1 only for fractional axes). */
-    static double niceStep(double raw) {
-        if (!(raw > 0)) return 1;
-        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (double m : new double[] {1, 2, 5, 10}) if (m * mag >= raw - 1e-12) return m * mag;
-        return 10 * mag;
     }
 }
