@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engramstream.config.EngramOption;
 import io.engramstream.placement.PlacementOptions;
-import io.engramstream.placement.PublicationSchedule;
 import io.engramstream.stats.job.StatsJobOptions;
 import io.engramstream.store.StoreOptions;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,7 @@ class GeneratedDocsTest {
         Set<String> keys = new HashSet<>();
         for (OptionCatalog.Owner o : OptionCatalog.scan()) for (EngramOption<?> opt : o.options()) keys.add(o.type().getName() + "#" + opt.key());
         for (EngramOption<?> o : List.of(StatsJobOptions.SHARDS, StatsJobOptions.KAFKA_BOUNDED, PlacementOptions.HOT_BYTES,
-                PublicationSchedule.INTERVAL)) {
+                StatsJobOptions.PUBLISH_INTERVAL)) {
             assertTrue(keys.stream().anyMatch(k -> k.endsWith("#" + o.key())), o.key());
         }
         assertTrue(keys.stream().anyMatch(k -> k.startsWith(StoreOptions.class.getName() + "#")), "store options");
