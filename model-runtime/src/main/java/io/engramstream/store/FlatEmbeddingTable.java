@@ -78,19 +78,30 @@ public final class FlatEmbeddingTable implements AutoCloseable {
         this.tables = new NDArray[layout.numLayers()];
     }
 
-    /** Copies the whole cold table into engine memory on {@code device}. */
+    /** Copies the whole cold table into engine memory on {@code device}, on 2 MiB pages where possible. */
     public static FlatEmbeddingTable load(ColdTable cold, Supplier<TokenHasher> hashers, Device device) {
+        return load(cold, hashers, device, true);
+    }
+
+    /**
+     * Copies the whole cold table into engine memory on {@code device}. On a CPU a layer of up to
+     * 2 GiB is one host buffer the engine array views ({@link HostMemory}, so {@code hugePages}
+     * decides its page size, as it does for the tiered store's tiers: a fair baseline); a larger
+     * layer is concatenated by the engine in its own memory.
+     */
+    public static FlatEmbeddingTable load(ColdTable cold, Supplier<TokenHasher> hashers, Device device, boolean hugePages) {
         StoreLayout layout = cold.layout();
         FlatEmbeddingTable f = new FlatEmbeddingTable(layout, device, hashers);
         int drb = layout.deviceRowBytes();
-        long rowsPerChunk = CHUNK_BYTES / drb;
         for (int l = 0; l < layout.numLayers(); l++) {
             long rows = layout.rowsPerLayer(l);
+            boolean oneBuffer = !device.isGpu() && rows * drb <= Integer.MAX_VALUE;
+            long rowsPerChunk = oneBuffer ? rows : CHUNK_BYTES / drb;
             NDList parts = new NDList();
             List<ByteBuffer> mine = new ArrayList<>();
             for (long first = 0; first < rows; first += rowsPerChunk) {
                 int n = (int) Math.min(rowsPerChunk, rows - first);
-                ByteBuffer b = RowCopy.allocate((long) n * drb);
+                ByteBuffer b = HostMemory.allocate((long) n * drb, hugePages && oneBuffer);
                 long g0 = cold.globalRow(l, first);
                 for (int i = 0; i < n; i++) cold.copyDeviceRow(g0 + i, b, i * drb);
                 parts.add(f.manager.create(b, new Shape(n, layout.dim()), layout.format().deviceType()));
@@ -103,7 +114,7 @@ public final class FlatEmbeddingTable implements AutoCloseable {
                 f.tables[l] = NDArrays.concat(parts, 0);
                 parts.close();
             }
-            if (copied) mine.forEach(DirectMemory::free); else f.backing.addAll(mine);
+            if (copied) mine.forEach(HostMemory::free); else f.backing.addAll(mine);
         }
         return f;
     }
@@ -158,7 +169,7 @@ public final class FlatEmbeddingTable implements AutoCloseable {
     @Override public void close() {
         prefetcher.shutdownNow();
         manager.close();
-        for (ByteBuffer b : backing) DirectMemory.free(b);
+        for (ByteBuffer b : backing) HostMemory.free(b);
         backing.clear();
     }
 }

@@ -30,16 +30,17 @@ final class HotTier implements AutoCloseable {
     }
 
     /** Builds the tier from the cold table's current values of {@code keys}, slot i = keys[i]. */
-    static HotTier build(NDManager root, Device device, long[] keys, ColdTable cold) {
+    static HotTier build(NDManager root, Device device, long[] keys, ColdTable cold, boolean hugePages) {
         StoreLayout layout = cold.layout();
         int drb = layout.deviceRowBytes();
-        ByteBuffer staging = RowCopy.allocate((long) keys.length * drb);
+        // on a CPU the array is a view of this buffer, so its pages are the tier's: 2 MiB ones where possible
+        ByteBuffer staging = HostMemory.allocate((long) keys.length * drb, hugePages && !device.isGpu());
         for (int i = 0; i < keys.length; i++) cold.copyDeviceRow(cold.globalRow(keys[i]), staging, i * drb);
         NDManager m = root.newSubManager(device);
         try {
             NDArray t = m.create(staging, new Shape(keys.length, layout.dim()), layout.format().deviceType());
             boolean zeroCopy = !device.isGpu();
-            if (!zeroCopy) DirectMemory.free(staging);
+            if (!zeroCopy) HostMemory.free(staging);
             return new HotTier(m, t, keys.length, drb, zeroCopy ? staging : null);
         } catch (RuntimeException e) {
             m.close();
@@ -71,6 +72,6 @@ final class HotTier implements AutoCloseable {
 
     @Override public void close() {
         manager.close();
-        if (backing != null) DirectMemory.free(backing);
+        if (backing != null) HostMemory.free(backing);
     }
 }

@@ -48,6 +48,8 @@ final class LookupWorkspace {
     private long[] seqKeys = new long[0];
     /** Assemble on the host when the placement's hot tier is host memory (else, or when false: device gather). */
     private final boolean hostAssembly;
+    /** Staging buffers on 2 MiB pages where possible ({@link HostMemory}). */
+    private final boolean hugePages;
 
     TokenBatch batch;
     Placement placement;
@@ -87,9 +89,10 @@ final class LookupWorkspace {
         ByteBuffer out = RowCopy.allocate(0);
     }
 
-    LookupWorkspace(StoreLayout layout, ColdTable cold, TokenHasher hasher, StoreMetrics metrics, boolean hostAssembly) {
+    LookupWorkspace(StoreLayout layout, ColdTable cold, TokenHasher hasher, StoreMetrics metrics, boolean hostAssembly, boolean hugePages) {
         this.layout = layout;
         this.hostAssembly = hostAssembly;
+        this.hugePages = hugePages;
         this.cold = cold;
         this.hasher = hasher;
         this.metrics = metrics;
@@ -452,10 +455,10 @@ final class LookupWorkspace {
         placement = null;
     }
 
-    private static ByteBuffer ensure(ByteBuffer b, long bytes) {
+    private ByteBuffer ensure(ByteBuffer b, long bytes) {
         if (b.capacity() >= bytes) return b;
-        DirectMemory.free(b);
-        return RowCopy.allocate(Math.max(bytes, Math.min(Integer.MAX_VALUE, b.capacity() * 3L / 2)));
+        HostMemory.free(b);
+        return HostMemory.allocate(Math.max(bytes, Math.min(Integer.MAX_VALUE, b.capacity() * 3L / 2)), hugePages);
     }
 
     /** A view of the first {@code bytes} bytes starting at 0, as the engine reads from the buffer's address. */

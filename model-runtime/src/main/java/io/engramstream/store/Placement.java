@@ -36,14 +36,14 @@ final class Placement {
     static int warmSlot(int code) { return -code - 1; }
 
     /** Builds the tiers of a resolved FULL plan from the cold table's current values. */
-    static Placement build(long epoch, PlacementPlan plan, ColdTable cold, NDManager root, Device device) {
+    static Placement build(long epoch, PlacementPlan plan, ColdTable cold, NDManager root, Device device, boolean hugePages) {
         long[] hotKeys = plan.hotKeys();
         long[] warmKeys = plan.warmKeys();
-        RowIndex index = new RowIndex(cold.layout(), hotKeys, warmKeys);
-        WarmTier warm = new WarmTier(warmKeys.length, cold.layout());
+        RowIndex index = new RowIndex(cold.layout(), hotKeys, warmKeys, hugePages);
+        WarmTier warm = new WarmTier(warmKeys.length, cold.layout(), hugePages);
         try {
             for (int i = 0; i < warmKeys.length; i++) warm.loadFrom(cold, cold.globalRow(warmKeys[i]), i);
-            HotTier hot = HotTier.build(root, device, hotKeys, cold);
+            HotTier hot = HotTier.build(root, device, hotKeys, cold, hugePages);
             return new Placement(epoch, plan.snapshotId(), hotKeys, warmKeys, index, hot, warm);
         } catch (RuntimeException | Error e) {
             warm.close();

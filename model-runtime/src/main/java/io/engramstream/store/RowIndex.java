@@ -14,7 +14,8 @@ import java.nio.ByteOrder;
  * <p>Why this shape: every row lookup probes this, and a hash map of a few million cached rows is
  * hundreds of MB, one DRAM miss per probe. The records cost 0.5 bytes per table row (10.3 MB for
  * the 20.7M-row demo table, whatever the placement), and everything one probe needs is in one
- * record in one cache line (records are 64-byte aligned in direct memory): one miss at most,
+ * record in one cache line (records are 64-byte aligned in direct memory, on 2 MiB pages where
+ * the OS allows, so the probe rarely misses the TLB as well): one miss at most,
  * where separate bitmap and rank arrays per tier cost up to four. {@link #resolve} probes without
  * branching on the loaded data, so a CPU overlaps the misses of many keys. Read-only after
  * construction; safe for any number of readers. Never freed explicitly (readers such as
@@ -32,14 +33,23 @@ final class RowIndex {
     private final long[] rowsPerLayer;
     /** Null when the placement has no hot and no warm rows (every row is cold). */
     private final ByteBuffer[] chunks;
+    /** Each chunk's address, for the probe loop's raw loads ({@link RawMemory}); null when not available. */
+    private final long[] addresses;
     private final long bytes;
+    /** Keys resolved per block: pass 1 then finds the block's records in L1 (64 records of 64 bytes: 4 KiB). */
+    private static final int BLOCK = Integer.getInteger("engram.store.resolveBlock", 64);
     /** Where the touch pass leaves its sum, so the JIT keeps its loads. */
     static long sink;
     /** Whether lookups touch records and rows before using them (on by default; a switch for measurements). */
     static volatile boolean touchFirst = !Boolean.getBoolean("engram.store.noTouch");
+    /** Whether probes use raw loads when available (tests turn it off to check the buffer path). */
+    static volatile boolean rawLoads = true;
 
-    /** @param hotKeys sorted, distinct; slot i holds hotKeys[i] (same for warm) */
-    RowIndex(StoreLayout layout, long[] hotKeys, long[] warmKeys) {
+    /**
+     * @param hotKeys sorted, distinct; slot i holds hotKeys[i] (same for warm)
+     * @param hugePages records on 2 MiB pages where possible ({@link HostMemory})
+     */
+    RowIndex(StoreLayout layout, long[] hotKeys, long[] warmKeys, boolean hugePages) {
         int layers = layout.numLayers();
         layerBase = new long[layers + 1];
         rowsPerLayer = new long[layers];
@@ -47,6 +57,7 @@ final class RowIndex {
         for (int l = 0; l < layers; l++) rowsPerLayer[l] = layout.rowsPerLayer(l);
         if (hotKeys.length == 0 && warmKeys.length == 0) {
             chunks = null;
+            addresses = null;
             bytes = 0;
             return;
         }
@@ -56,10 +67,16 @@ final class RowIndex {
         for (int c = 0; c < n; c++) {
             long recs = Math.min(1L << CHUNK_RECORDS_SHIFT, records - ((long) c << CHUNK_RECORDS_SHIFT));
             // alignedSlice rounds both ends to the unit: allocate a unit more than needed, then cut to size
-            chunks[c] = ByteBuffer.allocateDirect((int) (recs << RECORD_SHIFT) + 128).alignedSlice(64)
+            chunks[c] = HostMemory.allocate((recs << RECORD_SHIFT) + 128, hugePages).alignedSlice(64)
                     .limit((int) (recs << RECORD_SHIFT)).slice().order(ByteOrder.nativeOrder());
         }
         bytes = records << RECORD_SHIFT;
+        if (RawMemory.available()) {
+            addresses = new long[n];
+            for (int c = 0; c < n; c++) addresses[c] = RawMemory.address(chunks[c]);
+        } else {
+            addresses = null;
+        }
         fill(hotKeys, 0, 16);
         fill(warmKeys, 8, 20);
     }
@@ -131,55 +148,66 @@ final class RowIndex {
                 coldRow[i] = base + row;
             }
             c = to;
-        } else {
-            ByteBuffer[] cs = chunks;
-            // pass 0: touch every key's record. A loop this short keeps many more misses in flight
-            // than the longer pass 1 (Java has no prefetch instruction), which then finds the
-            // records in cache: ~30% less time per key, measured
-            long touched = 0;
-            if (touchFirst) for (int i = from; i < to; i++) {
-                long g = base + Math.min(RowKey.row(keys[i]), rows - 1);
-                touched += cs[(int) (g >>> (6 + CHUNK_RECORDS_SHIFT))].getLong(((int) (g >>> 6) & CHUNK_MASK) << RECORD_SHIFT);
+        } else if (addresses != null && rawLoads) {
+            // blocks of keys small enough that pass 1 finds the records pass 0 touched in L1
+            long[] at = addresses;
+            for (int b0 = from; b0 < to; b0 += BLOCK) {
+                int b1 = Math.min(to, b0 + BLOCK);
+                // pass 0: touch every key's record. A loop this short keeps many more misses in
+                // flight than the longer pass 1 (Java has no prefetch instruction)
+                long touched = 0;
+                if (touchFirst) for (int i = b0; i < b1; i++) {
+                    long g = base + Math.min(RowKey.row(keys[i]), rows - 1);
+                    touched += RawMemory.getLong(at[(int) (g >>> (6 + CHUNK_RECORDS_SHIFT))] + ((g >>> 6 & CHUNK_MASK) << RECORD_SHIFT));
+                }
+                sink = touched;
+                // pass 1: each key's tier and slot, packed into coldRow[i] (tier in the top two bits).
+                // Stores go to known addresses and nothing depends on the previous key's load, so the
+                // record misses of many keys are in flight at once.
+                for (int i = b0; i < b1; i++) {
+                    long key = keys[i];
+                    long row = RowKey.row(key);
+                    int li = RowKey.layerIndex(key);
+                    outside |= (rows - 1 - row) | (layer ^ li) | -(layer ^ li);
+                    long g = base + Math.min(row, rows - 1);   // stays inside the table even for a bad key (reported below)
+                    long rec = at[(int) (g >>> (6 + CHUNK_RECORDS_SHIFT))] + ((g >>> 6 & CHUNK_MASK) << RECORD_SHIFT);
+                    coldRow[i] = code(g, RawMemory.getLong(rec), RawMemory.getLong(rec + 8), RawMemory.getLong(rec + 16));
+                }
+                // pass 2: the packed codes (in L1 now) into the three lists; list index <= i, so each
+                // code is read before its slot in coldRow is reused
+                for (int i = b0; i < b1; i++) {
+                    long v = coldRow[i];
+                    int tier = (int) (v >>> 62);
+                    int isHot = (tier - 1) >>> 31, isWarm = tier & 1, isCold = tier >>> 1;   // tier 0, 1 or 2, no branch
+                    int slot = (int) v;
+                    hotPos[h] = i;
+                    hotSlot[h] = slot;
+                    h += isHot;
+                    warmPos[w] = i;
+                    warmSlot[w] = slot;
+                    w += isWarm;
+                    coldPos[c] = i;
+                    coldRow[c] = v & PAYLOAD;
+                    c += isCold;
+                }
             }
-            sink = touched;
-            // pass 1: each key's tier and slot, packed into coldRow[i] (tier in the top two bits).
-            // Stores go to known addresses and nothing depends on the previous key's load, so the
-            // record misses of many keys are in flight at once.
+        } else {
+            // the same through the buffers' checked accessors (no raw memory access on this JVM)
+            ByteBuffer[] cs = chunks;
             for (int i = from; i < to; i++) {
                 long key = keys[i];
                 long row = RowKey.row(key);
                 int li = RowKey.layerIndex(key);
                 outside |= (rows - 1 - row) | (layer ^ li) | -(layer ^ li);
-                long g = base + Math.min(row, rows - 1);   // stays inside the table even for a bad key (reported below)
+                long g = base + Math.min(row, rows - 1);
                 ByteBuffer b = cs[(int) (g >>> (6 + CHUNK_RECORDS_SHIFT))];
                 int off = ((int) (g >>> 6) & CHUNK_MASK) << RECORD_SHIFT;
-                long hotBits = b.getLong(off), warmBits = b.getLong(off + 8);
-                long ranks = b.getLong(off + 16);
-                int s = (int) (g & 63);
-                long below = (1L << s) - 1;
-                long isHot = (hotBits >>> s) & 1;
-                long isWarm = (warmBits >>> s) & 1 & ~isHot;
-                long isCold = 1 - isHot - isWarm;
-                long hotSlotOf = (int) ranks + Long.bitCount(hotBits & below);
-                long warmSlotOf = (ranks >>> 32) + Long.bitCount(warmBits & below);
-                coldRow[i] = isHot * hotSlotOf + isWarm * (TIER_WARM | warmSlotOf) + isCold * (TIER_COLD | g);
-            }
-            // pass 2: the packed codes (in cache now) into the three lists; list index <= i, so each
-            // code is read before its slot in coldRow is reused
-            for (int i = from; i < to; i++) {
-                long v = coldRow[i];
+                long v = code(g, b.getLong(off), b.getLong(off + 8), b.getLong(off + 16));
                 int tier = (int) (v >>> 62);
-                int isHot = (tier - 1) >>> 31, isWarm = (tier ^ 1) == 0 ? 1 : 0, isCold = tier >>> 1;
                 int slot = (int) v;
-                hotPos[h] = i;
-                hotSlot[h] = slot;
-                h += isHot;
-                warmPos[w] = i;
-                warmSlot[w] = slot;
-                w += isWarm;
-                coldPos[c] = i;
-                coldRow[c] = v & PAYLOAD;
-                c += isCold;
+                if (tier == 0) { hotPos[h] = i; hotSlot[h++] = slot; }
+                else if (tier == 1) { warmPos[w] = i; warmSlot[w++] = slot; }
+                else { coldPos[c] = i; coldRow[c++] = v & PAYLOAD; }
             }
         }
         if (outside < 0) {
@@ -194,7 +222,26 @@ final class RowIndex {
         counts[countsAt + 2] = c - from;
     }
 
+    /**
+     * The packed tier code of global row {@code g} from its record's words: the hot slot, or
+     * {@code TIER_WARM | warm slot}, or {@code TIER_COLD | g}. Branch-free, so the CPU need not
+     * wait for the record to decide what to do next.
+     */
+    private static long code(long g, long hotBits, long warmBits, long ranks) {
+        int s = (int) (g & 63);
+        long below = (1L << s) - 1;
+        long isHot = (hotBits >>> s) & 1;
+        long isWarm = (warmBits >>> s) & 1 & ~isHot;
+        long isCold = 1 - isHot - isWarm;
+        long hotSlotOf = (int) ranks + Long.bitCount(hotBits & below);
+        long warmSlotOf = (ranks >>> 32) + Long.bitCount(warmBits & below);
+        return isHot * hotSlotOf + isWarm * (TIER_WARM | warmSlotOf) + isCold * (TIER_COLD | g);
+    }
+
     long bytes() { return bytes; }
+
+    /** Whether the records are a huge-page mapping of {@link HostMemory} (for tests). */
+    boolean onHugePageMapping() { return chunks != null && HostMemory.isMapped(chunks[0]); }
 
     /** The probe position of a key in a power-of-two table (shared by the deduper). */
     static int slot(long key, int mask) {

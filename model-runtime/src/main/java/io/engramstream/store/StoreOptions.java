@@ -28,6 +28,8 @@ public final class StoreOptions {
             "Device of the hot tier and of lookup results: auto (a GPU when DJL sees one, else cpu), cpu, gpu or gpu:N.");
     public static final EngramOption<Integer> PREFETCH_THREADS = EngramOption.integer("store.prefetch-threads", 1,
             "Background threads staging prefetched batches.");
+    public static final EngramOption<Boolean> HUGE_PAGES = EngramOption.bool("store.huge-pages", true,
+            "Keep the hot tier (on a CPU), warm tier, row index and lookup staging on 2 MiB pages where Linux grants them.");
     public static final EngramOption<Long> MAX_HOT_ROWS = EngramOption.longInt("store.max-hot-rows", Long.MAX_VALUE,
             "Reject snapshots with more hot rows than this (device memory guard).");
     public static final EngramOption<Long> MAX_WARM_ROWS = EngramOption.longInt("store.max-warm-rows", Long.MAX_VALUE,
@@ -43,7 +45,7 @@ public final class StoreOptions {
             io.engramstream.topics.TopicCatalog.SNAPSHOT_MANIFESTS, "The snapshot manifest topic to follow.");
 
     public static final List<EngramOption<?>> ALL = List.of(TABLE, WRITABLE, SNAPSHOTS, FOLLOW, DEVICE, PREFETCH_THREADS,
-            MAX_HOT_ROWS, MAX_WARM_ROWS, CANONICAL_MAP, KAFKA, KAFKA_PROPERTIES, MANIFEST_TOPIC);
+            HUGE_PAGES, MAX_HOT_ROWS, MAX_WARM_ROWS, CANONICAL_MAP, KAFKA, KAFKA_PROPERTIES, MANIFEST_TOPIC);
 
     /** Parses {@code auto|cpu|gpu|gpu:N}. */
     public static Device device(String s) {
@@ -76,6 +78,7 @@ public final class StoreOptions {
         TieredEmbeddingStore.Builder b = TieredEmbeddingStore.builder(spec, cold).ownsColdTable(true)
                 .device(device(config.get(DEVICE)))
                 .prefetchThreads(config.get(PREFETCH_THREADS))
+                .hugePages(config.get(HUGE_PAGES))
                 .maxHotRows(config.get(MAX_HOT_ROWS))
                 .maxWarmRows(config.get(MAX_WARM_ROWS))
                 .canonicalMapFingerprint(config.get(CANONICAL_MAP));

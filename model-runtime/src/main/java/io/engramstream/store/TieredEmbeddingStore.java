@@ -63,6 +63,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private final long maxHotRows;
     private final long maxWarmRows;
     private final boolean hostAssembly;
+    private final boolean hugePages;
 
     private final AtomicReference<Placement> current = new AtomicReference<>();
     private final AtomicLong epochs = new AtomicLong();
@@ -112,6 +113,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         private java.util.Properties manifestClient;
         private String manifestTopic;
         private boolean hostAssembly = true;
+        private boolean hugePages = true;
 
         private Builder(StoreLayout layout, ColdTable cold, Supplier<TokenHasher> hashers) {
             this.layout = layout; this.cold = cold; this.hashers = hashers;
@@ -134,6 +136,11 @@ public final class TieredEmbeddingStore implements AutoCloseable {
          * scatter), the one a GPU hot tier always takes; for comparisons and tests.
          */
         public Builder hostAssembly(boolean on) { this.hostAssembly = on; return this; }
+        /**
+         * Whether the hot tier on a CPU, the warm tier, the row index and the lookup staging use
+         * 2 MiB pages where the OS allows it (default true; see {@link HostMemory}).
+         */
+        public Builder hugePages(boolean on) { this.hugePages = on; return this; }
         /** Applied synchronously at build time (seeding the hot tier from the latest snapshot). */
         public Builder initialPlan(PlacementPlan p) { this.initialPlan = p; return this; }
 
@@ -194,10 +201,11 @@ public final class TieredEmbeddingStore implements AutoCloseable {
         this.maxHotRows = b.maxHotRows;
         this.maxWarmRows = b.maxWarmRows;
         this.hostAssembly = b.hostAssembly;
+        this.hugePages = b.hugePages;
         this.root = NDManager.newBaseManager(device);
         this.prefetcher = Executors.newFixedThreadPool(b.prefetchThreads, daemon("engram-store-prefetch"));
         this.builder = Executors.newSingleThreadExecutor(daemon("engram-store-placement"));
-        current.set(Placement.build(epochs.getAndIncrement(), PlacementPlan.coldOnly(), cold, root, device));
+        current.set(Placement.build(epochs.getAndIncrement(), PlacementPlan.coldOnly(), cold, root, device, hugePages));
         if (b.initialPlan != null) {
             try {
                 apply(b.initialPlan);
@@ -359,7 +367,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
     private LookupWorkspace workspace() {
         LookupWorkspace w = workspaces.poll();
         if (w != null) return w;
-        w = new LookupWorkspace(layout, cold, hashers.get(), metrics, hostAssembly);
+        w = new LookupWorkspace(layout, cold, hashers.get(), metrics, hostAssembly, hugePages);
         allWorkspaces.add(w);
         return w;
     }
@@ -480,7 +488,7 @@ public final class TieredEmbeddingStore implements AutoCloseable {
                 pendingWriteCount = 0;
             }
             try {
-                next = Placement.build(epochs.getAndIncrement(), full, cold, root, device);
+                next = Placement.build(epochs.getAndIncrement(), full, cold, root, device, hugePages);
             } catch (RuntimeException | OutOfMemoryError e) {
                 synchronized (writeLock) { pendingWrites = null; }
                 SnapshotRejectedException r = new SnapshotRejectedException(plan.snapshotId(), "building the placement failed: " + e, e);

@@ -3,8 +3,9 @@ package io.engramstream.store;
 import java.nio.ByteBuffer;
 
 /**
- * A placement's warm rows in host off-heap memory, in the table's stored format, in chunks of at
- * most 1 GiB (a Java buffer holds at most 2 GiB). Slot {@code i} holds the i-th warm key of the
+ * A placement's warm rows in host off-heap memory ({@link HostMemory}: 2 MiB pages where
+ * possible), in the table's stored format, in chunks of at most 1 GiB (a Java buffer holds at
+ * most 2 GiB). Slot {@code i} holds the i-th warm key of the
  * placement.
  */
 final class WarmTier implements AutoCloseable {
@@ -19,7 +20,7 @@ final class WarmTier implements AutoCloseable {
     private final int chunkShift;
     private final ByteBuffer[] chunks;
 
-    WarmTier(int rows, StoreLayout layout) {
+    WarmTier(int rows, StoreLayout layout, boolean hugePages) {
         this.format = layout.format();
         this.dim = layout.dim();
         this.rowBytes = layout.rowBytes();
@@ -30,11 +31,13 @@ final class WarmTier implements AutoCloseable {
         chunks = new ByteBuffer[n];
         for (int c = 0; c < n; c++) {
             int r = Math.min(rowsPerChunk, rows - c * rowsPerChunk);
-            chunks[c] = RowCopy.allocate((long) r * rowBytes);
+            chunks[c] = HostMemory.allocate((long) r * rowBytes, hugePages);
         }
     }
 
     int rows() { return rows; }
+    /** The buffers holding the rows (for tests). */
+    java.util.List<ByteBuffer> buffers() { return java.util.Arrays.asList(chunks.clone()); }
     long bytes() { return (long) rows * rowBytes; }
 
     /** Copies the cold table's current value of {@code globalRow} into {@code slot}. */
@@ -75,7 +78,7 @@ final class WarmTier implements AutoCloseable {
 
     @Override public void close() {
         for (int c = 0; c < chunks.length; c++) {
-            DirectMemory.free(chunks[c]);
+            HostMemory.free(chunks[c]);
             chunks[c] = null;
         }
     }

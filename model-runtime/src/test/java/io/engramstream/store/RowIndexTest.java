@@ -10,13 +10,31 @@ import org.junit.jupiter.api.Test;
 class RowIndexTest {
     private static final StoreLayout LAYOUT = StoreLayout.of(TestTables.tinySpec(RowFormat.FP16));
 
-    @Test
-    void resolveAgreesWithTheKeyListsAndWithGet() {
+    /** 8.8 M rows: a 4.4 MB index, so with huge pages on it is a 2 MiB-page mapping ({@link HostMemory}). */
+    private static final StoreLayout LARGE = StoreLayout.of(TestTables.tinySpec(RowFormat.FP16).toBuilder()
+            .tableSizes(1_100_000, 1_100_000).build());
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} layout, huge pages {1}, raw loads {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"tiny, true, true", "tiny, false, true", "tiny, true, false",
+            "large, true, true", "large, true, false", "large, false, true"})
+    void resolveAgreesWithTheKeyListsAndWithGet(String size, boolean hugePages, boolean rawLoads) {
+        RowIndex.rawLoads = rawLoads;
+        try {
+            resolveAgrees(size.equals("large") ? LARGE : LAYOUT, hugePages);
+        } finally {
+            RowIndex.rawLoads = true;
+        }
+    }
+
+    private static void resolveAgrees(StoreLayout LAYOUT, boolean hugePages) {
         Random r = new Random(21);
         for (double[] share : new double[][] {{0, 0}, {0.2, 0}, {0, 0.3}, {0.25, 0.35}, {1, 0}}) {
             PlacementPlan plan = TestTables.randomPlan(LAYOUT, r, "x", share[0], share[1]);
             long[] hot = plan.hotKeys(), warm = plan.warmKeys();
-            RowIndex index = new RowIndex(LAYOUT, hot, warm);
+            RowIndex index = new RowIndex(LAYOUT, hot, warm, hugePages);
+            if (LAYOUT == LARGE && hot.length + warm.length > 0) {
+                assertEquals(hugePages && HostMemory.hugePagesSupported(), index.onHugePageMapping());
+            }
             for (int layer = 0; layer < LAYOUT.numLayers(); layer++) {
                 int n = 3000;
                 long[] keys = new long[n];
@@ -51,8 +69,8 @@ class RowIndexTest {
 
     @Test
     void keysOutsideTheLayerAreRejected() {
-        RowIndex index = new RowIndex(LAYOUT, new long[] {RowKey.of(0, 1)}, new long[0]);
-        RowIndex empty = new RowIndex(LAYOUT, new long[0], new long[0]);
+        RowIndex index = new RowIndex(LAYOUT, new long[] {RowKey.of(0, 1)}, new long[0], true);
+        RowIndex empty = new RowIndex(LAYOUT, new long[0], new long[0], true);
         long rows0 = LAYOUT.rowsPerLayer(0);
         for (RowIndex ix : new RowIndex[] {index, empty}) {
             for (long bad : new long[] {RowKey.of(0, rows0), RowKey.of(1, 3)}) {

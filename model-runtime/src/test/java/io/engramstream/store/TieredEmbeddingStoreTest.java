@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.engramstream.spec.EngramSpec;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -111,5 +112,47 @@ class TieredEmbeddingStoreTest {
                 }
             }
         }
+    }
+
+    /** Addresses of a placement's host tiers (hot on a CPU, warm) that are live HostMemory mappings. */
+    private static java.util.Set<Long> mappedTiers(Placement p) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        java.util.List<java.nio.ByteBuffer> bufs = new java.util.ArrayList<>(p.warm.buffers());
+        if (p.hot.hostRows() != null) bufs.add(p.hot.hostRows());
+        for (java.nio.ByteBuffer b : bufs) if (HostMemory.isMapped(b)) out.add(RawMemory.address(b));
+        return out;
+    }
+
+    @ParameterizedTest(name = "huge pages {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void lookupsAreExactWithTiersOnHugePagesAndSwapsUnmapThem(boolean hugePages) throws Exception {
+        // 800 k rows of 8 fp32: hot and warm tiers of several MB, so with huge pages on they are HostMemory mappings
+        EngramSpec spec = TestTables.tinySpec(RowFormat.FP32).toBuilder().tableSizes(100_000, 100_000).build();
+        TestTables t = new TestTables(dir, spec, 23, ColdTable.DEFAULT_CHUNK_BYTES);
+        Random r = new Random(24);
+        java.util.Set<Long> earlier = new java.util.HashSet<>();
+        java.util.Set<Long> current;
+        try (TieredEmbeddingStore store = t.store().hugePages(hugePages).build();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TokenBatch next = TestTables.randomBatch(r, 2, 64);
+            for (int i = 0; i < 4; i++) {
+                store.apply(TestTables.randomPlan(t.layout, r, "h" + i, 0.2, 0.3));
+                current = mappedTiers(store.currentPlacement());
+                assertEquals(hugePages && HostMemory.hugePagesSupported() ? 2 : 0, current.size(), "hot and warm tier mapped");
+                for (int k = 0; k < 3; k++) {
+                    TokenBatch batch = next;
+                    next = TestTables.randomBatch(r, 2, 64);
+                    store.prefetch(next);
+                    try (NDManager sub = m.newSubManager()) {
+                        assertLookup(t, batch, store.lookup(sub, batch), "placement " + i + " batch " + k);
+                    }
+                }
+                // the replaced placements were released when their last lookup ended: unmapped (or the address reused by the current one)
+                for (long a : earlier) assertTrue(!HostMemory.isMappedAt(a) || current.contains(a), "a replaced tier is still mapped");
+                earlier.addAll(current);
+            }
+            current = mappedTiers(store.currentPlacement());
+        }
+        for (long a : current) assertFalse(HostMemory.isMappedAt(a), "closing the store unmaps its tiers");
     }
 }

@@ -58,6 +58,8 @@ public final class StoreBenchmark {
         public String device = "auto";
         public List<String> variants = List.of("flat", "cold", "tiered");
         public long seed = 1;
+        /** 2 MiB pages for the flat table and the store's tiers, index and staging alike (where the OS allows). */
+        public boolean hugePages = true;
         /** Hidden size of the step-throughput measurement's stand-in model compute; 0: no step measurement. */
         public int stepHidden = 128;
         /** Dense [hidden x hidden] matmuls per Engram layer in that compute. */
@@ -137,6 +139,10 @@ public final class StoreBenchmark {
             SnapshotManifest manifest = publishSnapshot(spec, layout, snapDir);
             TokenBatch[] batches = batches(spec, p.seed + 1000);
             for (String v : p.variants) variants.add(open(v, spec, cold, device, snapDir, hashers));
+            long huge = io.engramstream.store.HostMemory.processHugePageBytes();
+            out.printf("pages: %s for the flat table and the store's hot and warm tiers, row index and staging; this process has %s on huge pages%n",
+                    !p.hugePages ? "4 KiB (--huge-pages false)" : io.engramstream.store.HostMemory.hugePagesSupported() ? "2 MiB where the kernel grants them (madvise)" : "4 KiB (huge pages unsupported here)",
+                    huge < 0 ? "an unknown amount" : String.format("%,.0f MB", huge / 1e6));
             measure(variants, batches, rowsPerBatch, layout, manifest);
             if (p.stepHidden > 0) measureSteps(variants, batches, layout);
         } finally {
@@ -151,7 +157,7 @@ public final class StoreBenchmark {
         switch (name) {
             case "flat": {
                 long t0 = System.nanoTime();
-                FlatEmbeddingTable f = FlatEmbeddingTable.load(cold, hashers, device);
+                FlatEmbeddingTable f = FlatEmbeddingTable.load(cold, hashers, device, p.hugePages);
                 out.printf("flat: whole table loaded into engine memory in %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 return new Variant() {
                     public String name() { return "flat table in memory"; }
@@ -162,12 +168,12 @@ public final class StoreBenchmark {
                 };
             }
             case "cold":
-                return storeVariant("cold-only mmap", TieredEmbeddingStore.builder(spec, cold).device(device).build());
+                return storeVariant("cold-only mmap", TieredEmbeddingStore.builder(spec, cold).device(device).hugePages(p.hugePages).build());
             case "tiered":
             case "tiered-device": {
                 long t0 = System.nanoTime();
                 boolean hostAssembly = name.equals("tiered");
-                TieredEmbeddingStore s = TieredEmbeddingStore.builder(spec, cold).device(device).hostAssembly(hostAssembly)
+                TieredEmbeddingStore s = TieredEmbeddingStore.builder(spec, cold).device(device).hostAssembly(hostAssembly).hugePages(p.hugePages)
                         .followSnapshots(snapDir, Duration.ZERO).build();
                 out.printf("%s: seeded from snapshot %s in %.1f s (%,d hot, %,d warm rows)%n", name, s.snapshotId(), (System.nanoTime() - t0) / 1e9,
                         s.hotRows(), s.warmRows());
@@ -294,6 +300,16 @@ public final class StoreBenchmark {
         out.printf("CPU ms/batch: process CPU time (all threads) per batch, median: the work, whatever the machine's load;%n");
         out.printf("memory held: the flat table's arrays, or the store's hot + warm tiers + row index (the cold file is mapped, not held);%n");
         out.printf("staging: the store's reusable lookup staging buffers (per batch in flight or prefetched), held besides.%n");
+        double flatBest = -1, tieredPrefetch = -1;
+        for (Measured m : measured) {
+            if (m.variant().startsWith("flat")) flatBest = Math.max(flatBest, m.rowsPerSecond());
+            if (m.variant().equals("tiered (snapshot)") && m.prefetch()) tieredPrefetch = m.rowsPerSecond();
+        }
+        if (flat > 0 && tieredPrefetch > 0) {
+            out.printf("goal (tiered + prefetch within 3%% of the flat table): %.3fx the flat table without prefetch, %.3fx its better line: %s%n",
+                    tieredPrefetch / flat, tieredPrefetch / flatBest, tieredPrefetch >= 0.97 * flatBest ? "MET against both"
+                            : tieredPrefetch >= 0.97 * flat ? "met against the flat table without prefetch only" : "NOT met");
+        }
         out.printf("load average at the end: %s%n", loadAverage());
         for (Variant v : variants) {
             String summary = v.toString();

@@ -43,6 +43,8 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
     @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu|gpu:N (default: ${DEFAULT-VALUE}).") String device;
     @Option(names = "--variants", defaultValue = "flat,cold,tiered", split = ",", description = "Which to run: flat, cold, tiered, tiered-device (the tiered store on its device-gather path, as with a GPU hot tier) (default: ${DEFAULT-VALUE}).") List<String> variants;
 
+    @Option(names = "--huge-pages", defaultValue = "true", arity = "1", description = "2 MiB pages (where the kernel grants them) for the flat table and for the store's "
+            + "tiers, row index and staging alike; false: 4 KiB pages for both (default: ${DEFAULT-VALUE}).") boolean hugePages;
     @Option(names = "--step-compute-hidden", defaultValue = "128", description = "Step throughput with model compute: hidden size of the fixed engine compute run on each lookup "
             + "(per layer a projection to this size plus dense matmuls), standing in for the rest of a model step; 0 skips the step measurement (default: ${DEFAULT-VALUE}).") int stepHidden;
     @Option(names = "--step-compute-dense", defaultValue = "2", description = "Dense [hidden x hidden] matmuls per Engram layer in that compute (default: ${DEFAULT-VALUE}).") int stepDense;
@@ -52,6 +54,7 @@ public final class StoreBenchCommand implements EngramCommand, Callable<Integer>
         p.spec = spec; p.dtype = dtype; p.dim = dim; p.table = table; p.keepTable = keep; p.batch = batch; p.seq = seq;
         p.batches = batches; p.rounds = rounds; p.zipf = zipf; p.warmupTokens = warmup; p.hotRows = hot; p.warmRows = warm;
         p.device = device; p.variants = variants; p.stepHidden = stepHidden; p.stepDense = stepDense;
+        p.hugePages = hugePages;
         if (stepHidden < 0 || stepDense < 0) throw new io.engramstream.cli.UserError("--step-compute-hidden and --step-compute-dense must not be negative");
         if (batch <= 0 || seq <= 0 || batches <= 0 || rounds <= 0) throw new io.engramstream.cli.UserError("batch, seq, batches and rounds must be positive");
         StoreBenchmark b = new StoreBenchmark(p, System.out);
