@@ -47,6 +47,8 @@ public final class ColdTable implements AutoCloseable {
     private final long rowsPerChunk;
     private final int chunkShift;
     private final MappedByteBuffer[] chunks;
+    /** The mappings' addresses for raw copies (valid until close), null when not available. */
+    private final long[] addresses;
     private final long[] dirty;
     private long dirtyCount;
     private final FileChannel channel;
@@ -79,6 +81,7 @@ public final class ColdTable implements AutoCloseable {
             chunks[c] = channel.map(mode, DATA_OFFSET + firstRow * rowBytes, rows * rowBytes);
             chunks[c].order(ByteOrder.LITTLE_ENDIAN);
         }
+        this.addresses = RawMemory.addresses(chunks);
         this.dirty = writable ? new long[(int) ((total + 63) >>> 6)] : new long[0];
     }
 
@@ -274,17 +277,26 @@ public final class ColdTable implements AutoCloseable {
         MappedByteBuffer[] cs = chunks;
         int shift = chunkShift, rb = rowBytes;
         long mask = rowsPerChunk - 1;
-        long touched = 0;   // touch first, copy second: more misses in flight (see RowIndex.resolve)
-        if (RowIndex.touchFirst) for (int k = from, end = from + count; k < end; k++) {
-            long g = globalRows[k];
-            touched += cs[(int) (g >>> shift)].getLong((int) (g & mask) * rb);
+        if (addresses != null && layout.format().storedAsDevice() && RowCopy.rawCopies(rb)) {
+            RawMemory.copyRows(addresses, shift, mask, layout.totalRows(), globalRows, positions, from, count, rb, dst, dstRowBytes, RowIndex.rowBlock);
+            return;
         }
-        RowIndex.sink = touched;
+        long touched = 0;   // touch a block, then copy it: more misses in flight (see RowIndex.resolve)
+        boolean touch = RowIndex.touchFirst;
+        int block = RowIndex.rowBlock;
         if (layout.format().storedAsDevice()) {
-            for (int k = from, end = from + count; k < end; k++) {
-                long g = globalRows[k];
-                dst.put(positions[k] * dstRowBytes, cs[(int) (g >>> shift)], (int) (g & mask) * rb, rb);
+            for (int b0 = from, end = from + count; b0 < end; b0 += block) {
+                int b1 = Math.min(end, b0 + block);
+                if (touch) for (int k = b0; k < b1; k++) {
+                    long g = globalRows[k];
+                    touched += RowCopy.touch(cs[(int) (g >>> shift)], (int) (g & mask) * rb, rb);
+                }
+                for (int k = b0; k < b1; k++) {
+                    long g = globalRows[k];
+                    dst.put(positions[k] * dstRowBytes, cs[(int) (g >>> shift)], (int) (g & mask) * rb, rb);
+                }
             }
+            RowIndex.sink = touched;
         } else {
             int dim = layout.dim();
             RowFormat f = layout.format();

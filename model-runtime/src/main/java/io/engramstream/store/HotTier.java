@@ -20,6 +20,7 @@ final class HotTier implements AutoCloseable {
     private final int deviceRowBytes;
     /** On a CPU device the array is a zero-copy view of this buffer, which must stay reachable. */
     private final ByteBuffer backing;
+    private final long[] hostAddress;
 
     private HotTier(NDManager manager, NDArray table, int rows, int deviceRowBytes, ByteBuffer backing) {
         this.manager = manager;
@@ -27,6 +28,7 @@ final class HotTier implements AutoCloseable {
         this.rows = rows;
         this.deviceRowBytes = deviceRowBytes;
         this.backing = backing;
+        this.hostAddress = backing != null && RawMemory.available() && backing.capacity() > 0 ? new long[] {RawMemory.address(backing)} : null;
     }
 
     /** Builds the tier from the cold table's current values of {@code keys}, slot i = keys[i]. */
@@ -56,6 +58,9 @@ final class HotTier implements AutoCloseable {
      * {@link #update} show here, since the array and the buffer are one memory.
      */
     ByteBuffer hostRows() { return backing; }
+
+    /** {@link #hostRows()}'s address as a one-chunk table for {@link RawMemory#copyRows}, null when not raw-accessible. */
+    long[] hostAddress() { return hostAddress; }
     long bytes() { return (long) rows * deviceRowBytes; }
 
     /** Rows {@code slots} of the tier, as a new array of {@code target}'s. */

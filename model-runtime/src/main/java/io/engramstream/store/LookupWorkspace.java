@@ -38,7 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LookupWorkspace {
     /** Host assembly stages a layer in this many position ranges, so two threads can share a batch evenly. */
-    static final int PARTS_PER_LAYER = 4;
+    static final int MAX_PARTS_PER_LAYER = 64;
+    static volatile int partsPerLayerSetting = Integer.getInteger("engram.store.parts", 16);
+    /** This batch's parts per layer (read from the setting when a batch is prepared). */
+    private int partsPerLayer = 4;
 
     private final StoreLayout layout;
     private final ColdTable cold;
@@ -71,7 +74,7 @@ final class LookupWorkspace {
     private static final class LayerStage {
         long[] keys = new long[0];
         /** Host assembly: per part, the hot, warm and cold list lengths (each part's lists start at its first position). */
-        final int[] counts = new int[3 * PARTS_PER_LAYER];
+        final int[] counts = new int[3 * MAX_PARTS_PER_LAYER];
         // device gather
         final RowDeduper deduper = new RowDeduper();
         int[] inverse = new int[0];
@@ -114,7 +117,8 @@ final class LookupWorkspace {
         hashed = false;
         nextPart.set(0);
         partsDone.set(0);
-        parts = layers.length * (assembled ? PARTS_PER_LAYER : 1);
+        partsPerLayer = Math.max(1, Math.min(MAX_PARTS_PER_LAYER, partsPerLayerSetting));
+        parts = layers.length * (assembled ? partsPerLayer : 1);
         failure = null;
         background.set(inBackground ? 0 : 2);
     }
@@ -237,7 +241,7 @@ final class LookupWorkspace {
 
     private void stagePart(int part) {
         if (assembled) {
-            int l = part / PARTS_PER_LAYER, q = part % PARTS_PER_LAYER;
+            int l = part / partsPerLayer, q = part % partsPerLayer;
             LayerStage s = layers[l];
             long t0 = System.nanoTime();
             resolve(l, s, q, placement);
@@ -250,13 +254,13 @@ final class LookupWorkspace {
         }
     }
 
-    private static int partStart(int n, int q) { return (int) ((long) n * q / PARTS_PER_LAYER); }
+    private int partStart(int n, int q) { return (int) ((long) n * q / partsPerLayer); }
 
     /** Copies the staged batch's rows again from placement {@code p} (the one it was staged on), after rows were written. */
     void refresh(Placement p) {
         for (LayerStage s : layers) {
             if (assembled) {
-                for (int q = 0; q < PARTS_PER_LAYER; q++) assemble(s, q, p);
+                for (int q = 0; q < partsPerLayer; q++) assemble(s, q, p);
             } else {
                 copyHostRows(s, p);
             }
@@ -281,10 +285,20 @@ final class LookupWorkspace {
         ByteBuffer out = s.out;
         int[] hotPos = s.hotPos, hotAt = s.hotAt;
         long t0 = System.nanoTime();
-        long touched = 0;   // touch first, copy second: the short loop keeps more misses in flight (see RowIndex.resolve)
-        if (RowIndex.touchFirst) for (int k = from, end = from + hot; k < end; k++) touched += hotRows.getLong(hotAt[k] * drb);
-        for (int k = from, end = from + hot; k < end; k++) out.put(hotPos[k] * drb, hotRows, hotAt[k] * drb, drb);
-        RowIndex.sink = touched;
+        long[] hotAddress = p.hot.hostAddress();
+        if (hotAddress != null && RowCopy.rawCopies(drb)) {
+            RawMemory.copyRows(hotAddress, 31, Integer.MAX_VALUE, p.hot.rows(), hotAt, hotPos, from, hot, drb, out, drb, RowIndex.rowBlock);
+        } else {
+            long touched = 0;   // touch a block, then copy it: the short loop keeps more misses in flight (see RowIndex.resolve)
+            boolean touch = RowIndex.touchFirst;
+            int block = RowIndex.rowBlock;
+            for (int b0 = from, end = from + hot; b0 < end; b0 += block) {
+                int b1 = Math.min(end, b0 + block);
+                if (touch) for (int k = b0; k < b1; k++) touched += RowCopy.touch(hotRows, hotAt[k] * drb, drb);
+                for (int k = b0; k < b1; k++) out.put(hotPos[k] * drb, hotRows, hotAt[k] * drb, drb);
+            }
+            RowIndex.sink = touched;
+        }
         long t1 = System.nanoTime();
         p.warm.copyDeviceRows(s.warmAt, s.warmPos, from, warm, out, drb);
         long t2 = System.nanoTime();

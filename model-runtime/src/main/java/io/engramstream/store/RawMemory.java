@@ -36,4 +36,81 @@ final class RawMemory {
     }
 
     static long getLong(long address) { return UNSAFE.getLong(address); }
+
+    static void copy(long from, long to, long bytes) { UNSAFE.copyMemory(from, to, bytes); }
+
+    /** Addresses of direct buffers, or null when raw access is not available. */
+    static long[] addresses(ByteBuffer[] buffers) {
+        if (!available()) return null;
+        long[] a = new long[buffers.length];
+        for (int i = 0; i < a.length; i++) a[i] = address(buffers[i]);
+        return a;
+    }
+
+    /** The largest of {@code values[from..from+count)}, -1 when empty: the bound check before a raw copy loop. */
+    static long max(int[] values, int from, int count) {
+        int m = -1;
+        for (int k = from, end = from + count; k < end; k++) m = Math.max(m, values[k]);
+        return m;
+    }
+
+    static long max(long[] values, int from, int count) {
+        long m = -1;
+        for (int k = from, end = from + count; k < end; k++) m = Math.max(m, values[k]);
+        return m;
+    }
+
+    /**
+     * Copies rows {@code rows[from..from+count)} of {@code rowBytes} each, row r at
+     * {@code chunks[r >>> shift] + (r & mask) x rowBytes}, to row places {@code positions[k]} of
+     * {@code dst} ({@code dst.capacity() / dstRowBytes} places), touching each block's rows before
+     * copying it so more misses are in flight. Checks every row against {@code rows} and every place
+     * against {@code dst} first (a bad one throws, nothing is copied). Hot path: no allocation.
+     */
+    static void copyRows(long[] chunks, int shift, long mask, long rowCount, int[] rowIds, int[] positions, int from, int count,
+                         int rowBytes, ByteBuffer dst, int dstRowBytes, int block) {
+        checkBounds(max(rowIds, from, count), rowCount, max(positions, from, count), dst, dstRowBytes);
+        long d = address(dst), touched = 0;
+        for (int b0 = from, end = from + count; b0 < end; b0 += block) {
+            int b1 = Math.min(end, b0 + block);
+            for (int k = b0; k < b1; k++) {
+                int r = rowIds[k];
+                touched += UNSAFE.getLong(chunks[r >>> shift] + (r & mask) * rowBytes);
+            }
+            for (int k = b0; k < b1; k++) {
+                int r = rowIds[k];
+                UNSAFE.copyMemory(chunks[r >>> shift] + (r & mask) * rowBytes, d + (long) positions[k] * dstRowBytes, rowBytes);
+            }
+        }
+        sink = touched;
+    }
+
+    /** {@link #copyRows(long[], int, long, long, int[], int[], int, int, int, ByteBuffer, int, int)} for long row numbers. */
+    static void copyRows(long[] chunks, int shift, long mask, long rowCount, long[] rowIds, int[] positions, int from, int count,
+                         int rowBytes, ByteBuffer dst, int dstRowBytes, int block) {
+        checkBounds(max(rowIds, from, count), rowCount, max(positions, from, count), dst, dstRowBytes);
+        long d = address(dst), touched = 0;
+        for (int b0 = from, end = from + count; b0 < end; b0 += block) {
+            int b1 = Math.min(end, b0 + block);
+            for (int k = b0; k < b1; k++) {
+                long r = rowIds[k];
+                touched += UNSAFE.getLong(chunks[(int) (r >>> shift)] + (r & mask) * rowBytes);
+            }
+            for (int k = b0; k < b1; k++) {
+                long r = rowIds[k];
+                UNSAFE.copyMemory(chunks[(int) (r >>> shift)] + (r & mask) * rowBytes, d + (long) positions[k] * dstRowBytes, rowBytes);
+            }
+        }
+        sink = touched;
+    }
+
+    /** Where touch loops leave their sums, so the JIT keeps their loads. */
+    static long sink;
+
+    private static void checkBounds(long maxRow, long rowCount, long maxPosition, ByteBuffer dst, int dstRowBytes) {
+        if (maxRow >= rowCount || (maxPosition + 1) * dstRowBytes > dst.capacity()) {
+            throw new IllegalStateException("row copy out of bounds: row " + maxRow + " of " + rowCount + ", place " + maxPosition
+                    + " of " + dst.capacity() / dstRowBytes);
+        }
+    }
 }

@@ -19,6 +19,8 @@ final class WarmTier implements AutoCloseable {
     private final int rowsPerChunk;
     private final int chunkShift;
     private final ByteBuffer[] chunks;
+    /** The chunks' addresses for raw copies, null when not available. */
+    private final long[] addresses;
 
     WarmTier(int rows, StoreLayout layout, boolean hugePages) {
         this.format = layout.format();
@@ -33,6 +35,7 @@ final class WarmTier implements AutoCloseable {
             int r = Math.min(rowsPerChunk, rows - c * rowsPerChunk);
             chunks[c] = HostMemory.allocate((long) r * rowBytes, hugePages);
         }
+        addresses = n > 0 ? RawMemory.addresses(chunks) : null;
     }
 
     int rows() { return rows; }
@@ -57,17 +60,26 @@ final class WarmTier implements AutoCloseable {
     void copyDeviceRows(int[] slots, int[] positions, int from, int count, ByteBuffer dst, int dstRowBytes) {
         ByteBuffer[] cs = chunks;
         int shift = chunkShift, mask = rowsPerChunk - 1, rb = rowBytes;
-        long touched = 0;   // touch first, copy second: more misses in flight (see RowIndex.resolve)
-        if (RowIndex.touchFirst) for (int k = from, end = from + count; k < end; k++) {
-            int slot = slots[k];
-            touched += cs[slot >>> shift].getLong((slot & mask) * rb);
+        if (addresses != null && format.storedAsDevice() && RowCopy.rawCopies(rb)) {
+            RawMemory.copyRows(addresses, shift, mask, rows, slots, positions, from, count, rb, dst, dstRowBytes, RowIndex.rowBlock);
+            return;
         }
-        RowIndex.sink = touched;
+        long touched = 0;   // touch a block, then copy it: more misses in flight (see RowIndex.resolve)
+        boolean touch = RowIndex.touchFirst;
+        int block = RowIndex.rowBlock;
         if (format.storedAsDevice()) {
-            for (int k = from, end = from + count; k < end; k++) {
-                int slot = slots[k];
-                dst.put(positions[k] * dstRowBytes, cs[slot >>> shift], (slot & mask) * rb, rb);
+            for (int b0 = from, end = from + count; b0 < end; b0 += block) {
+                int b1 = Math.min(end, b0 + block);
+                if (touch) for (int k = b0; k < b1; k++) {
+                    int slot = slots[k];
+                    touched += RowCopy.touch(cs[slot >>> shift], (slot & mask) * rb, rb);
+                }
+                for (int k = b0; k < b1; k++) {
+                    int slot = slots[k];
+                    dst.put(positions[k] * dstRowBytes, cs[slot >>> shift], (slot & mask) * rb, rb);
+                }
             }
+            RowIndex.sink = touched;
         } else {
             for (int k = from, end = from + count; k < end; k++) {
                 int slot = slots[k];

@@ -123,9 +123,20 @@ class TieredEmbeddingStoreTest {
         return out;
     }
 
-    @ParameterizedTest(name = "huge pages {0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
-    void lookupsAreExactWithTiersOnHugePagesAndSwapsUnmapThem(boolean hugePages) throws Exception {
+    @ParameterizedTest(name = "huge pages {0}, raw copies {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, true", "false, true", "true, false"})
+    void lookupsAreExactWithTiersOnHugePagesAndSwapsUnmapThem(boolean hugePages, boolean rawCopies) throws Exception {
+        RowCopy.rawCopies = rawCopies;
+        RowIndex.rawLoads = rawCopies;
+        try {
+            lookupsOnHugePages(hugePages);
+        } finally {
+            RowCopy.rawCopies = true;
+            RowIndex.rawLoads = true;
+        }
+    }
+
+    private void lookupsOnHugePages(boolean hugePages) throws Exception {
         // 800 k rows of 8 fp32: hot and warm tiers of several MB, so with huge pages on they are HostMemory mappings
         EngramSpec spec = TestTables.tinySpec(RowFormat.FP32).toBuilder().tableSizes(100_000, 100_000).build();
         TestTables t = new TestTables(dir, spec, 23, ColdTable.DEFAULT_CHUNK_BYTES);
