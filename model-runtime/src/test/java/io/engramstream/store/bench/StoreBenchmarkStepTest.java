@@ -55,6 +55,15 @@ class StoreBenchmarkStepTest {
         StoreBenchmark b = new StoreBenchmark(p, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         b.run();
         List<StoreBenchmark.StepMeasured> steps = b.stepMeasured();
+        // the verdict line comes from the per-round ratios of the rows/s table
+        double[] ratios = b.roundRatios();
+        assertNotNull(ratios);
+        double flatPlain = b.measured().stream().filter(m -> m.variant().startsWith("flat") && !m.prefetch()).findFirst().orElseThrow().rowsPerSecond();
+        double tieredPrefetch = b.measured().stream().filter(m -> m.variant().startsWith("tiered") && m.prefetch()).findFirst().orElseThrow().rowsPerSecond();
+        assertEquals(tieredPrefetch / flatPlain, ratios[0], 1e-9 * ratios[0], "one round: the per-round ratio is the ratio of the lines");
+        assertTrue(ratios[1] <= ratios[0] + 1e-12, "against the better flat line the ratio is no larger");
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("median of the per-round ratios: " + String.format("%.3fx", ratios[0])), text);
         if (hidden == 0) {
             assertTrue(steps.isEmpty());
         } else {
