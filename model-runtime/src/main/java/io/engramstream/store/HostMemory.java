@@ -100,13 +100,13 @@ public final class HostMemory {
      */
     static void free(ByteBuffer b) {
         if (b == null || !b.isDirect()) return;
-        Cleaner.Cleanable c = MAPPINGS.remove(Pointer.nativeValue(Native.getDirectBufferPointer(b)));
+        Cleaner.Cleanable c = MAPPINGS.remove(RawMemory.address(b));
         if (c != null) c.clean(); else DirectMemory.free(b);
     }
 
     /** Whether {@code b} (or a view starting at its first byte) is a live huge-page mapping of {@link #allocate}. */
     static boolean isMapped(ByteBuffer b) {
-        return b.isDirect() && isMappedAt(Pointer.nativeValue(Native.getDirectBufferPointer(b)));
+        return b.isDirect() && isMappedAt(RawMemory.address(b));
     }
 
     static boolean isMappedAt(long address) { return MAPPINGS.containsKey(address); }

@@ -29,9 +29,22 @@ final class RawMemory {
     /** Whether raw loads are possible here (else callers use the buffers). */
     static boolean available() { return UNSAFE != null; }
 
-    /** The address of a direct buffer's first byte. */
+    /** Offset of {@code java.nio.Buffer.address} (a direct buffer's first byte), -1 when unknown. */
+    private static final long ADDRESS_FIELD = addressField();
+
+    private static long addressField() {
+        if (UNSAFE == null) return -1;
+        try {
+            return UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The address of a direct buffer's first byte (read from the buffer itself; JNA's lookup as the fallback). */
     static long address(ByteBuffer direct) {
         if (!direct.isDirect()) throw new IllegalArgumentException("not a direct buffer");
+        if (ADDRESS_FIELD >= 0) return UNSAFE.getLong(direct, ADDRESS_FIELD);
         return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
     }
 
