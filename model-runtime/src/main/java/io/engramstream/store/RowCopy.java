@@ -52,22 +52,21 @@ final class RowCopy {
         }
     }
 
-    /**
-     * Loads one word of every cache line of the row at {@code off} and returns their sum (which the
-     * caller must use, or the JIT drops the loads): the touch loops that start a block's misses
-     * before its copies. Every line, not just the first: the copy of a 128-byte row otherwise
-     * waits for its second line (measured: 29 against 40 ns per random row on 2 MiB pages).
-     */
-    static volatile int touchLines = 1;
     /** Whether tier copies use raw memory ({@link RawMemory}) when rows allow it (tests turn it off to check the buffer path). */
     static volatile boolean rawCopies = true;
 
     /** Whether rows of {@code rowBytes} are copied with raw memory access. */
     static boolean rawCopies(int rowBytes) { return rawCopies && rowBytes >= 8 && RawMemory.available(); }
+
+    /**
+     * Loads the first word of the row at {@code off} (which the caller must use, or the JIT drops
+     * the load): the touch loops that start a block's misses before its copies. Touching the row's
+     * second cache line as well was faster alone (29 against 40 ns per random 128-byte row) but not
+     * in the store, where two threads share the memory system (0.87x against 0.95x of the flat
+     * table, interleaved in one process), so one word it is.
+     */
     static long touch(ByteBuffer b, int off, int rowBytes) {
-        if (rowBytes < 8) return b.get(off);
-        if (touchLines == 1) return b.getLong(off);
-        return b.getLong(off) + b.getLong(off + rowBytes - 8);
+        return rowBytes < 8 ? b.get(off) : b.getLong(off);
     }
 
     static ByteBuffer allocate(long bytes) {
