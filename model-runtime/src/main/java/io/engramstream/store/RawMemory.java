@@ -98,7 +98,11 @@ final class RawMemory {
         sink = touched;
     }
 
-    /** {@link #copyRows(long[], int, long, long, int[], int[], int, int, int, ByteBuffer, int, int)} for long row numbers. */
+    /**
+     * {@link #copyRows(long[], int, long, long, int[], int[], int, int, int, ByteBuffer, int, int)} for
+     * long row numbers (the cold file's global rows; tier slots are ints). A second copy on purpose:
+     * Java has no generics over primitive arrays, and an adapter would add a call per row here.
+     */
     static void copyRows(long[] chunks, int shift, long mask, long rowCount, long[] rowIds, int[] positions, int from, int count,
                          int rowBytes, ByteBuffer dst, int dstRowBytes, int block) {
         checkBounds(max(rowIds, from, count), rowCount, max(positions, from, count), dst, dstRowBytes);
