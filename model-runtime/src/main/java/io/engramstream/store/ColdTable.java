@@ -278,12 +278,12 @@ public final class ColdTable implements AutoCloseable {
         int shift = chunkShift, rb = rowBytes;
         long mask = rowsPerChunk - 1;
         if (addresses != null && layout.format().storedAsDevice() && RowCopy.rawCopies(rb)) {
-            RawMemory.copyRows(addresses, shift, mask, layout.totalRows(), globalRows, positions, from, count, rb, dst, dstRowBytes, RowIndex.rowBlock);
+            RawMemory.copyRows(addresses, shift, mask, layout.totalRows(), globalRows, positions, from, count, rb, dst, dstRowBytes);
             return;
         }
         long touched = 0;   // touch a block, then copy it: more misses in flight (see RowIndex.resolve)
         boolean touch = RowIndex.touchFirst;
-        int block = RowIndex.rowBlock;
+        int block = RowCopy.rowBlock;
         if (layout.format().storedAsDevice()) {
             for (int b0 = from, end = from + count; b0 < end; b0 += block) {
                 int b1 = Math.min(end, b0 + block);

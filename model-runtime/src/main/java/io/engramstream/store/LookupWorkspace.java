@@ -87,7 +87,8 @@ final class LookupWorkspace {
         ByteBuffer hostRows = RowCopy.allocate(0);
         int n, unique, hot, warm, coldCount;
         // host assembly: per tier, the output positions and where their rows are
-        int[] hotPos = new int[0], hotAt = new int[0], warmPos = new int[0], warmAt = new int[0], coldPos = new int[0];
+        int[] hotPos = new int[0], warmPos = new int[0], coldPos = new int[0];
+        long[] hotAt = new long[0], warmAt = new long[0];
         long[] coldAt = new long[0];
         ByteBuffer out = RowCopy.allocate(0);
     }
@@ -230,8 +231,8 @@ final class LookupWorkspace {
         if (assembled) {
             for (LayerStage s : layers) {
                 if (s.hotPos.length < n) {
-                    s.hotPos = new int[n]; s.hotAt = new int[n];
-                    s.warmPos = new int[n]; s.warmAt = new int[n];
+                    s.hotPos = new int[n]; s.hotAt = new long[n];
+                    s.warmPos = new int[n]; s.warmAt = new long[n];
                     s.coldPos = new int[n]; s.coldAt = new long[n];
                 }
                 s.out = ensure(s.out, (long) n * layout.deviceRowBytes());
@@ -283,19 +284,20 @@ final class LookupWorkspace {
         int hot = s.counts[3 * q], warm = s.counts[3 * q + 1], coldCount = s.counts[3 * q + 2];
         ByteBuffer hotRows = p.hot.hostRows();
         ByteBuffer out = s.out;
-        int[] hotPos = s.hotPos, hotAt = s.hotAt;
+        int[] hotPos = s.hotPos;
+        long[] hotAt = s.hotAt;
         long t0 = System.nanoTime();
         long[] hotAddress = p.hot.hostAddress();
         if (hotAddress != null && RowCopy.rawCopies(drb)) {
-            RawMemory.copyRows(hotAddress, 31, Integer.MAX_VALUE, p.hot.rows(), hotAt, hotPos, from, hot, drb, out, drb, RowIndex.rowBlock);
+            RawMemory.copyRows(hotAddress, 31, Integer.MAX_VALUE, p.hot.rows(), hotAt, hotPos, from, hot, drb, out, drb);
         } else {
             long touched = 0;   // touch a block, then copy it: the short loop keeps more misses in flight (see RowIndex.resolve)
             boolean touch = RowIndex.touchFirst;
-            int block = RowIndex.rowBlock;
+            int block = RowCopy.rowBlock;
             for (int b0 = from, end = from + hot; b0 < end; b0 += block) {
                 int b1 = Math.min(end, b0 + block);
-                if (touch) for (int k = b0; k < b1; k++) touched += RowCopy.touch(hotRows, hotAt[k] * drb, drb);
-                for (int k = b0; k < b1; k++) out.put(hotPos[k] * drb, hotRows, hotAt[k] * drb, drb);
+                if (touch) for (int k = b0; k < b1; k++) touched += RowCopy.touch(hotRows, (int) hotAt[k] * drb, drb);
+                for (int k = b0; k < b1; k++) out.put(hotPos[k] * drb, hotRows, (int) hotAt[k] * drb, drb);
             }
             RowIndex.sink = touched;
         }

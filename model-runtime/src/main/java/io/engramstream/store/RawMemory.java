@@ -74,42 +74,22 @@ final class RawMemory {
     }
 
     /**
-     * Copies rows {@code rows[from..from+count)} of {@code rowBytes} each, row r at
+     * Copies rows {@code rowIds[from..from+count)} of {@code rowBytes} each, row r at
      * {@code chunks[r >>> shift] + (r & mask) x rowBytes}, to row places {@code positions[k]} of
-     * {@code dst} ({@code dst.capacity() / dstRowBytes} places), touching each block's rows before
-     * copying it so more misses are in flight. Checks every row against {@code rows} and every place
+     * {@code dst} ({@code dst.capacity() / dstRowBytes} places), in blocks of {@link RowCopy#rowBlock}
+     * rows whose first words are loaded before the block is copied (more misses in flight; off with
+     * {@link RowIndex#touchFirst}). Checks every row against {@code rowCount} and every place
      * against {@code dst} first (a bad one throws, nothing is copied). Hot path: no allocation.
      */
-    static void copyRows(long[] chunks, int shift, long mask, long rowCount, int[] rowIds, int[] positions, int from, int count,
-                         int rowBytes, ByteBuffer dst, int dstRowBytes, int block) {
-        checkBounds(max(rowIds, from, count), rowCount, max(positions, from, count), dst, dstRowBytes);
-        long d = address(dst), touched = 0;
-        for (int b0 = from, end = from + count; b0 < end; b0 += block) {
-            int b1 = Math.min(end, b0 + block);
-            for (int k = b0; k < b1; k++) {
-                int r = rowIds[k];
-                touched += UNSAFE.getLong(chunks[r >>> shift] + (r & mask) * rowBytes);
-            }
-            for (int k = b0; k < b1; k++) {
-                int r = rowIds[k];
-                UNSAFE.copyMemory(chunks[r >>> shift] + (r & mask) * rowBytes, d + (long) positions[k] * dstRowBytes, rowBytes);
-            }
-        }
-        sink = touched;
-    }
-
-    /**
-     * {@link #copyRows(long[], int, long, long, int[], int[], int, int, int, ByteBuffer, int, int)} for
-     * long row numbers (the cold file's global rows; tier slots are ints). A second copy on purpose:
-     * Java has no generics over primitive arrays, and an adapter would add a call per row here.
-     */
     static void copyRows(long[] chunks, int shift, long mask, long rowCount, long[] rowIds, int[] positions, int from, int count,
-                         int rowBytes, ByteBuffer dst, int dstRowBytes, int block) {
+                         int rowBytes, ByteBuffer dst, int dstRowBytes) {
         checkBounds(max(rowIds, from, count), rowCount, max(positions, from, count), dst, dstRowBytes);
         long d = address(dst), touched = 0;
+        boolean touch = RowIndex.touchFirst;
+        int block = RowCopy.rowBlock;
         for (int b0 = from, end = from + count; b0 < end; b0 += block) {
             int b1 = Math.min(end, b0 + block);
-            for (int k = b0; k < b1; k++) {
+            if (touch) for (int k = b0; k < b1; k++) {
                 long r = rowIds[k];
                 touched += UNSAFE.getLong(chunks[(int) (r >>> shift)] + (r & mask) * rowBytes);
             }

@@ -52,6 +52,9 @@ final class RowCopy {
         }
     }
 
+    /** Rows touched then copied per block by the tier copy loops (small enough to stay in L1/L2 between the two). */
+    static volatile int rowBlock = Integer.getInteger("engram.store.rowBlock", 32);
+
     /** Whether tier copies use raw memory ({@link RawMemory}) when rows allow it (tests turn it off to check the buffer path). */
     static volatile boolean rawCopies = true;
 

@@ -38,8 +38,6 @@ final class RowIndex {
     private final long bytes;
     /** Keys resolved per block: pass 1 then finds the block's records in L1 (64 records of 64 bytes: 4 KiB). */
     private static final int BLOCK = Integer.getInteger("engram.store.resolveBlock", 64);
-    /** Rows touched then copied per block by the tier copy loops (small enough to stay in L1/L2 between the two). */
-    static volatile int rowBlock = Integer.getInteger("engram.store.rowBlock", 32);
     /** Where the touch pass leaves its sum, so the JIT keeps its loads. */
     static long sink;
     /** Whether lookups touch records and rows before using them (on by default; a switch for measurements). */
@@ -136,7 +134,7 @@ final class RowIndex {
      *
      * @throws IllegalArgumentException if a key is not a row of {@code layer}
      */
-    void resolve(int layer, long[] keys, int from, int to, int[] hotPos, int[] hotSlot, int[] warmPos, int[] warmSlot,
+    void resolve(int layer, long[] keys, int from, int to, int[] hotPos, long[] hotSlot, int[] warmPos, long[] warmSlot,
                  int[] coldPos, long[] coldRow, int[] counts, int countsAt) {
         long base = layerBase[layer], rows = rowsPerLayer[layer];
         long outside = 0;

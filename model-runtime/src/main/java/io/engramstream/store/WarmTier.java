@@ -57,32 +57,32 @@ final class WarmTier implements AutoCloseable {
      * Copies slots {@code slots[from..from+count)}, converted to the device format, into {@code dst} at byte
      * {@code positions[k] x dstRowBytes}: the lookup's warm-tier loop, format decided once (hot path).
      */
-    void copyDeviceRows(int[] slots, int[] positions, int from, int count, ByteBuffer dst, int dstRowBytes) {
+    void copyDeviceRows(long[] slots, int[] positions, int from, int count, ByteBuffer dst, int dstRowBytes) {
         ByteBuffer[] cs = chunks;
         int shift = chunkShift, mask = rowsPerChunk - 1, rb = rowBytes;
         if (addresses != null && format.storedAsDevice() && RowCopy.rawCopies(rb)) {
-            RawMemory.copyRows(addresses, shift, mask, rows, slots, positions, from, count, rb, dst, dstRowBytes, RowIndex.rowBlock);
+            RawMemory.copyRows(addresses, shift, mask, rows, slots, positions, from, count, rb, dst, dstRowBytes);
             return;
         }
         long touched = 0;   // touch a block, then copy it: more misses in flight (see RowIndex.resolve)
         boolean touch = RowIndex.touchFirst;
-        int block = RowIndex.rowBlock;
+        int block = RowCopy.rowBlock;
         if (format.storedAsDevice()) {
             for (int b0 = from, end = from + count; b0 < end; b0 += block) {
                 int b1 = Math.min(end, b0 + block);
                 if (touch) for (int k = b0; k < b1; k++) {
-                    int slot = slots[k];
+                    int slot = (int) slots[k];
                     touched += RowCopy.touch(cs[slot >>> shift], (slot & mask) * rb, rb);
                 }
                 for (int k = b0; k < b1; k++) {
-                    int slot = slots[k];
+                    int slot = (int) slots[k];
                     dst.put(positions[k] * dstRowBytes, cs[slot >>> shift], (slot & mask) * rb, rb);
                 }
             }
             RowIndex.sink = touched;
         } else {
             for (int k = from, end = from + count; k < end; k++) {
-                int slot = slots[k];
+                int slot = (int) slots[k];
                 RowCopy.storedToDevice(cs[slot >>> shift], (slot & mask) * rb, dst, positions[k] * dstRowBytes, dim, format);
             }
         }

@@ -29,7 +29,8 @@ class HostMemoryTest {
         int live = HostMemory.liveMappings();
         HostMemory.free(b);
         assertFalse(HostMemory.isMapped(b));
-        assertEquals(live - 1, HostMemory.liveMappings());
+        // at most: the Cleaner may unmap an earlier test's unreachable buffer meanwhile
+        assertTrue(HostMemory.liveMappings() <= live - 1, "free removed the mapping from the live ones");
     }
 
     @Test

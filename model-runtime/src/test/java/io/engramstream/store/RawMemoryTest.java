@@ -27,17 +27,23 @@ class RawMemoryTest {
         for (int i = 0; i < rows * rb; i++) src.put(i, (byte) (i * 7 + 3));
         ByteBuffer dst = RowCopy.allocate(10L * rb);
         long[] chunks = {RawMemory.address(src)};
-        int[] rowIds = {49, 0, 7, 7, 23};
+        long[] rowIds = {49, 0, 7, 7, 23};
         int[] places = {9, 0, 4, 5, 1};
-        RawMemory.copyRows(chunks, 31, Integer.MAX_VALUE, rows, rowIds, places, 0, rowIds.length, rb, dst, rb, 2);
+        int block = RowCopy.rowBlock;
+        RowCopy.rowBlock = 2;   // several blocks for five rows
+        try {
+            RawMemory.copyRows(chunks, 31, Integer.MAX_VALUE, rows, rowIds, places, 0, rowIds.length, rb, dst, rb);
+        } finally {
+            RowCopy.rowBlock = block;
+        }
         for (int k = 0; k < rowIds.length; k++) {
-            for (int e = 0; e < rb; e++) assertEquals(src.get(rowIds[k] * rb + e), dst.get(places[k] * rb + e), "row " + k + " byte " + e);
+            for (int e = 0; e < rb; e++) assertEquals(src.get((int) rowIds[k] * rb + e), dst.get(places[k] * rb + e), "row " + k + " byte " + e);
         }
         ByteBuffer untouched = RowCopy.allocate(10L * rb);
-        assertThrows(IllegalStateException.class, () -> RawMemory.copyRows(chunks, 31, Integer.MAX_VALUE, rows, new int[] {1, 50}, new int[] {0, 1},
-                0, 2, rb, untouched, rb, 32), "row 50 of 50");
-        assertThrows(IllegalStateException.class, () -> RawMemory.copyRows(chunks, 31, Integer.MAX_VALUE, rows, new int[] {1, 2}, new int[] {0, 10},
-                0, 2, rb, untouched, rb, 32), "place 10 of 10");
+        assertThrows(IllegalStateException.class, () -> RawMemory.copyRows(chunks, 31, Integer.MAX_VALUE, rows, new long[] {1, 50}, new int[] {0, 1},
+                0, 2, rb, untouched, rb), "row 50 of 50");
+        assertThrows(IllegalStateException.class, () -> RawMemory.copyRows(chunks, 31, Integer.MAX_VALUE, rows, new long[] {1, 2}, new int[] {0, 10},
+                0, 2, rb, untouched, rb), "place 10 of 10");
         for (int i = 0; i < untouched.capacity(); i++) assertEquals(0, untouched.get(i), "nothing copied before the check failed");
     }
 }

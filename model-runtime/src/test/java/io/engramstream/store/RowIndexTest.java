@@ -39,7 +39,8 @@ class RowIndexTest {
                 int n = 3000;
                 long[] keys = new long[n];
                 for (int i = 0; i < n; i++) keys[i] = RowKey.of(layer, r.nextInt((int) LAYOUT.rowsPerLayer(layer)));
-                int[] hp = new int[n], hs = new int[n], wp = new int[n], ws = new int[n], cp = new int[n], counts = new int[3];
+                int[] hp = new int[n], wp = new int[n], cp = new int[n], counts = new int[3];
+                long[] hs = new long[n], ws = new long[n];
                 long[] cr = new long[n];
                 index.resolve(layer, keys, 0, n, hp, hs, wp, ws, cp, cr, counts, 0);
                 assertEquals(n, counts[0] + counts[1] + counts[2]);
@@ -75,8 +76,8 @@ class RowIndexTest {
         for (RowIndex ix : new RowIndex[] {index, empty}) {
             for (long bad : new long[] {RowKey.of(0, rows0), RowKey.of(1, 3)}) {
                 long[] keys = {RowKey.of(0, 1), bad, RowKey.of(0, 2)};
-                int[] a = new int[3], b = new int[3], c = new int[3], d = new int[3], e = new int[3], counts = new int[3];
-                long[] f = new long[3];
+                int[] a = new int[3], c = new int[3], e = new int[3], counts = new int[3];
+                long[] b = new long[3], d = new long[3], f = new long[3];
                 IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> ix.resolve(0, keys, 0, 3, a, b, c, d, e, f, counts, 0));
                 assertTrue(x.getMessage().contains(RowKey.toString(bad)), x.getMessage());
             }
