@@ -266,14 +266,10 @@ class StorePlacementTest {
             TokenBatch batch = TestTables.randomBatch(r, 2, 30);
             store.prefetch(batch).join();   // staged before the write, so the lookup must refresh it
             // write every row this batch touches in layer 1 (hot, warm and cold ones)
-            long[] keys = new long[t.layout.numLayers() * batch.seqLen() * t.layout.headsPerLayer()];
-            t.hasher().hashRowKeys(batch.tokens(), 0, batch.seqLen(), keys);
-            long[] rows = new long[batch.seqLen() * t.layout.headsPerLayer()];
-            for (int i = 0; i < rows.length; i++) rows[i] = RowKey.row(keys[rows.length + i]);
+            long[] rows = t.firstSequenceRows(batch, 1);
             float[] v = new float[rows.length * dim];
             for (int i = 0; i < v.length; i++) v[i] = (i % 97) / 8f;
-            store.writeRows(1, rows, v);
-            for (int i = 0; i < rows.length; i++) System.arraycopy(v, i * dim, t.flat[1], (int) rows[i] * dim, dim);
+            t.writeRows(store, 1, rows, v);
             // duplicates inside the write: the last occurrence's value is what the flat table now holds
             assertLookup(t, batch, store.lookup(m, batch), "prefetched, then written");
             assertEquals(1, store.metrics().prefetchHits());
@@ -294,18 +290,14 @@ class StorePlacementTest {
             PlacementPlan next = TestTables.randomPlan(t.layout, r, "2", 0.4, 0.4);
             store.apply(next);
             // write rows of layer 0 the batch touches, chosen from the new placement's hot and warm sets and the cold rest
-            long[] keys = new long[t.layout.numLayers() * batch.seqLen() * t.layout.headsPerLayer()];
-            t.hasher().hashRowKeys(batch.tokens(), 0, batch.seqLen(), keys);
-            int per = batch.seqLen() * t.layout.headsPerLayer();
-            long[] rows = new long[per];
-            for (int i = 0; i < per; i++) rows[i] = RowKey.row(keys[i]);
+            long[] rows = t.firstSequenceRows(batch, 0);
+            int per = rows.length;
             java.util.EnumSet<Tier> written = java.util.EnumSet.noneOf(Tier.class);
             for (long row : rows) written.add(store.tierOf(RowKey.of(0, row)));
             assertEquals(java.util.EnumSet.allOf(Tier.class), written, "the write covers every tier of the new placement");
             float[] v = new float[per * dim];
             for (int i = 0; i < v.length; i++) v[i] = 50 + (i % 31) / 4f;
-            store.writeRows(0, rows, v);
-            for (int i = 0; i < per; i++) System.arraycopy(v, i * dim, t.flat[0], (int) rows[i] * dim, dim);
+            t.writeRows(store, 0, rows, v);
             assertLookup(t, batch, store.lookup(m, batch), "prefetched on 1, swapped to 2, written");
             assertEquals(1, store.metrics().prefetchHits());
             assertEquals(1, store.metrics().prefetchRefreshed());

@@ -48,6 +48,23 @@ final class TestTables {
         cold = ColdTable.open(file, layout, true, chunkBytes);
     }
 
+    /** The rows of {@code layer} that the first sequence of {@code batch} looks up, position by position. */
+    long[] firstSequenceRows(TokenBatch batch, int layer) {
+        int per = batch.seqLen() * layout.headsPerLayer();
+        long[] keys = new long[layout.numLayers() * per];
+        hasher().hashRowKeys(batch.tokens(), 0, batch.seqLen(), keys);
+        long[] rows = new long[per];
+        for (int i = 0; i < per; i++) rows[i] = RowKey.row(keys[layer * per + i]);
+        return rows;
+    }
+
+    /** Writes rows through the store and the same values into the flat reference (a later duplicate row wins in both). */
+    void writeRows(TieredEmbeddingStore store, int layer, long[] rows, float[] values) {
+        store.writeRows(layer, rows, values);
+        int dim = layout.dim();
+        for (int i = 0; i < rows.length; i++) System.arraycopy(values, i * dim, flat[layer], (int) rows[i] * dim, dim);
+    }
+
     TokenHasher hasher() {
         return new NgramHasher(spec)::hashRowKeys;
     }
